@@ -1,0 +1,1 @@
+"""Prefect flows: wiring of extract, transform and load, and nothing else."""

@@ -1,0 +1,1 @@
+"""Pure functions from raw submission bytes to records: no network, no files."""
