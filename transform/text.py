@@ -1,0 +1,201 @@
+"""Filing documents to the plain text the extractor reads and `edgar8k show` prints.
+
+HTML and inline XBRL: paragraphs and block elements become blank-line-separated paragraphs, table
+rows become lines with non-empty cells joined by " | ", hidden content (`ix:header`, display:none,
+scripts, styles) is dropped, and entities, non-breaking and typographic spaces and quotes are
+normalised. The walk runs on an lxml tree (lxml is what BeautifulSoup's "lxml" builder uses
+underneath; building bs4's own tree costs ~5x more, see benchmarks/parse_bench.py), with
+BeautifulSoup as the fallback for markup lxml refuses.
+
+Old plain-text documents keep their hard line breaks; only SGML page and table markers go.
+The output is a pure function of the input, so offsets into it are stable.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree, html as lhtml
+
+from edgar8k.transform.model import Document
+
+_PARSER = lhtml.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+
+_SKIP = frozenset({"head", "script", "style", "title", "noscript", "template", "ix:header", "xbrli:context",
+                   "ix:hidden", "ix:references", "ix:resources", "object", "iframe", "svg"})
+_PARA = frozenset({"p", "div", "table", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "blockquote",
+                   "center", "pre", "section", "article", "header", "footer", "address", "hr", "body",
+                   "form", "fieldset", "page"})
+_LINE = frozenset({"br", "li", "dt", "dd", "caption", "thead", "tbody", "tfoot"})
+_CELL = frozenset({"td", "th"})
+_HIDDEN = re.compile(r"display\s*:\s*none", re.I)
+
+_SPACES = re.compile(r"[ \t\r\n\f\v\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\xad]")
+_TRANSLATE = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-",
+})
+_HTML_SNIFF = re.compile(r"<(?:html|body|div|font|br|p|span|tr|td|b|i|center|meta|head|!doctype|\?xml)[\s/>]",
+                         re.I)
+_XML_DECL = re.compile(r"\A\s*<\?xml[^>]*\?>")
+
+_PARA_MARK = "\x00P"
+_LINE_MARK = "\x00L"
+
+
+def html_to_text(html: str) -> str:
+    """HTML or inline XBRL to normalised text; "" for markup with no visible text."""
+    if not html or not html.strip():
+        return ""
+    try:
+        root = lhtml.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return _bs4_text(html)
+    if root is None:
+        return ""
+    return _finish(_walk(root))
+
+
+def _walk(root: etree._Element) -> list[str]:
+    """One pass over the tree, emitting text, tails and boundary marks; rows are folded into lines."""
+    out: list[str] = []
+    rows: list[tuple[int, list[str]]] = []
+    cells: list[int] = []
+    walker = etree.iterwalk(root, events=("start", "end"))
+    skipped: set[int] = set()
+    for event, el in walker:
+        tag = el.tag
+        if not isinstance(tag, str):
+            if event == "end" and el.tail:
+                out.append(el.tail)
+            continue
+        tag = tag.lower()
+        if event == "start":
+            style = el.get("style")
+            if tag in _SKIP or (style is not None and _HIDDEN.search(style)):
+                walker.skip_subtree()
+                skipped.add(id(el))
+                continue
+            if tag in _PARA:
+                out.append(_PARA_MARK)
+            elif tag in _LINE:
+                out.append(_LINE_MARK)
+            elif tag == "tr":
+                rows.append((len(out), []))
+            elif tag in _CELL:
+                cells.append(len(out))
+            if el.text:
+                out.append(el.text)
+            continue
+        if id(el) in skipped:
+            skipped.discard(id(el))
+        elif tag in _CELL and cells:
+            start = cells.pop()
+            cell = _SPACES.sub(" ", "".join(p for p in out[start:] if p[:1] != "\x00")).strip()
+            del out[start:]
+            if rows and cell:
+                rows[-1][1].append(cell)
+            elif cell:
+                out.append(cell)
+        elif tag == "tr" and rows:
+            start, row = rows.pop()
+            del out[start:]
+            if row:
+                out.append(_LINE_MARK)
+                out.append(" | ".join(row))
+                out.append(_LINE_MARK)
+        elif tag in _PARA:
+            out.append(_PARA_MARK)
+        elif tag in _LINE and tag != "br":
+            out.append(_LINE_MARK)
+        if el.tail:
+            out.append(el.tail)
+    return out
+
+
+def _finish(parts: list[str]) -> str:
+    """Marks to newlines, whitespace collapsed per line, at most one blank line between paragraphs."""
+    lines: list[str] = []
+    buf: list[str] = []
+    pending = 0  # 0 none, 1 line break, 2 paragraph break
+
+    def flush() -> None:
+        nonlocal pending
+        if not buf:
+            return
+        line = _SPACES.sub(" ", "".join(buf)).strip()
+        buf.clear()
+        if not line:
+            return
+        if lines:
+            lines.append("\n\n" if pending == 2 else "\n")
+        lines.append(line)
+        pending = 0
+
+    for p in parts:
+        if p is _PARA_MARK or p is _LINE_MARK:
+            flush()
+            pending = max(pending, 2 if p is _PARA_MARK else 1)
+        else:
+            buf.append(p)
+    flush()
+    return normalize_chars("".join(lines))
+
+
+def normalize_chars(s: str) -> str:
+    """Typographic quotes and hyphens to ASCII, zero-width characters dropped."""
+    s = _ZERO_WIDTH.sub("", s)
+    return s.translate(_TRANSLATE)
+
+
+def _bs4_text(html: str) -> str:
+    """BeautifulSoup fallback for markup lxml cannot take (it is tolerant of nearly anything)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for t in soup(list(_SKIP)):
+        t.decompose()
+    for br in soup.find_all(["br", "p", "div", "tr", "li", "table"]):
+        br.insert_before("\n")
+    text = soup.get_text()
+    lines = (_SPACES.sub(" ", ln).strip() for ln in text.split("\n"))
+    return normalize_chars("\n".join(ln for ln in lines if ln))
+
+
+_SGML_TAG_LINE = re.compile(r"^[ \t]*(?:</?(?:PAGE|TABLE|CAPTION|S|C|FN|R|F\d*)>[ \t]*)+$", re.I | re.M)
+_PAGE_INLINE = re.compile(r"<PAGE>", re.I)
+_TRAILING = re.compile(r"[ \t]+$", re.M)
+_BLANKS = re.compile(r"\n{3,}")
+
+
+def plain_text(s: str) -> str:
+    """Old plain-text documents: keep line layout, drop SGML page/table markup, normalise line ends."""
+    s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    s = _SGML_TAG_LINE.sub("", s)
+    s = _PAGE_INLINE.sub("", s)
+    s = s.replace("\xa0", " ").expandtabs(8)
+    s = _TRAILING.sub("", s)
+    s = _BLANKS.sub("\n\n", s)
+    return normalize_chars(s.strip("\n"))
+
+
+def looks_like_html(body: str, filename: str | None = None) -> bool:
+    """HTML by file name, else by a real HTML tag near the top (`<PAGE>`/`<TABLE>` alone are old SGML text)."""
+    if filename:
+        low = filename.lower()
+        if low.endswith((".htm", ".html", ".xhtml")):
+            return True
+        if low.endswith(".txt"):
+            return False
+    return bool(_HTML_SNIFF.search(body[:5000]))
+
+
+def document_text(doc: Document) -> str:
+    """The readable text of one document; "" for binaries."""
+    if doc.is_binary or not doc.body:
+        return ""
+    if looks_like_html(doc.body, doc.filename):
+        return html_to_text(doc.body)
+    return plain_text(doc.body)
