@@ -34,6 +34,7 @@ class Settings:
     timeout: float = 30.0  # seconds for connect and for each read
     throttle_cooldown: float = 600.0  # seconds the whole run pauses after a throttle response
     max_response_bytes: int = 256 * 1024 * 1024
+    request_deadline: float = 600.0  # seconds a single response may take in total (stalled trickles)
     relist_days: int = 3  # business days the nightly job lists again for late index entries
     batch_filings: int = 5000  # filings processed per write batch
     sources_of_values: dict[str, str] = field(default_factory=dict, compare=False)

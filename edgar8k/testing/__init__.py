@@ -1,0 +1,1 @@
+"""Test doubles that are real: an EDGAR look-alike HTTP server and a synthetic EDGAR mirror."""

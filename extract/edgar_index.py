@@ -1,0 +1,266 @@
+"""EDGAR's daily and quarterly index files: where the list of filings to fetch comes from.
+
+Index files are untrusted input: every accession number and CIK is validated here, and the
+submission path is rebuilt from them, so nothing a mirror writes can become an arbitrary path.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Iterable, Protocol
+
+log = logging.getLogger(__name__)
+
+ACCESSION_RE = re.compile(r"^\d{10}-\d{2}-\d{6}$")
+_FILE_RE = re.compile(r"^edgar/data/(?P<cik>\d{1,10})/(?P<acc>\d{10}-\d{2}-\d{6})\.txt$")
+DEFAULT_FORMS = ("8-K", "8-K/A")
+
+
+class IndexFormatError(ValueError):
+    """The bytes are not an EDGAR index file (no dash line under a known header)."""
+
+
+class Getter(Protocol):
+    def get(self, path: str) -> bytes | None: ...
+
+
+@dataclass(frozen=True, order=True)
+class IndexEntry:
+    accession_number: str
+    cik: int
+    company_name: str
+    form_type: str
+    filing_date: date
+    path: str  # edgar/data/{cik}/{acc}.txt, rebuilt from the validated CIK and accession
+    ciks: tuple[int, ...] = field(default=())
+
+
+def valid_accession(acc: str) -> bool:
+    return bool(ACCESSION_RE.match(acc))
+
+
+def _parse_date(text: str) -> date:
+    return datetime.strptime(text.replace("-", ""), "%Y%m%d").date()
+
+
+def _decode(data: bytes) -> list[str]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _header_and_rows(lines: list[str]) -> tuple[str, list[str]]:
+    """Split at the first all-dash line: the preamble length varies, the dash line does not."""
+    for i, line in enumerate(lines):
+        if len(line) > 20 and set(line.strip()) == {"-"}:
+            header = " ".join(l.strip() for l in lines[max(0, i - 2):i])
+            return header, lines[i + 1:]
+    raise IndexFormatError("no dashed separator line: not an EDGAR index file")
+
+
+def _row(cik: str, name: str, form: str, day: str, file: str) -> tuple[str, int, str, str, date] | None:
+    """One validated row, or None (logged) if a field could become a bad path."""
+    m = _FILE_RE.match(file.strip())
+    if not m or not cik.strip().isdigit() or int(m["cik"]) != int(cik):
+        log.warning("skipping index row with an unexpected file name or CIK: %r %r", cik, file)
+        return None
+    try:
+        filed = _parse_date(day.strip())
+    except ValueError:
+        log.warning("skipping index row with a bad date: %r", day)
+        return None
+    return m["acc"], int(cik), " ".join(name.split()), form.strip(), filed
+
+
+def _parse_rows(header: str, rows: list[str]) -> list[tuple[str, int, str, str, date]]:
+    out = []
+    pipe = "|" in header
+    company_first = header.lstrip().lower().startswith("company")
+    for line in rows:
+        if not line.strip():
+            continue
+        if pipe:
+            parts = line.split("|")
+            if len(parts) != 5:
+                log.warning("skipping malformed index row: %r", line[:200])
+                continue
+            cik, name, form, day, file = parts
+        else:
+            parts = line.rstrip().rsplit(None, 3)
+            if len(parts) != 4:
+                log.warning("skipping malformed index row: %r", line[:200])
+                continue
+            left, cik, day, file = parts
+            if company_first:
+                name, form = left[:62], left[62:]
+            else:
+                form, name = left[:12], left[12:]
+        r = _row(cik, name, form, day, file)
+        if r:
+            out.append(r)
+    return out
+
+
+def parse_index(data: bytes) -> list[IndexEntry]:
+    """All filings in a master/form/company index (daily or quarterly), one entry per accession.
+
+    An accession listed under several filers becomes one entry: `ciks` holds every CIK and `cik`
+    (with its name, form and date) the lowest one, so the result does not depend on row order.
+    """
+    header, rows = _header_and_rows(_decode(data))
+    by_acc: dict[str, list[tuple[str, int, str, str, date]]] = {}
+    for r in _parse_rows(header, rows):
+        by_acc.setdefault(r[0], []).append(r)
+    entries = []
+    for acc in sorted(by_acc):
+        group = sorted(by_acc[acc], key=lambda r: (r[1], r[3], r[4], r[2]))
+        _, cik, name, form, filed = group[0]
+        ciks = tuple(sorted({r[1] for r in group}))
+        entries.append(IndexEntry(acc, cik, name, form, filed, f"edgar/data/{cik}/{acc}.txt", ciks))
+    return entries
+
+
+def filter_forms(entries: Iterable[IndexEntry], forms: Iterable[str]) -> list[IndexEntry]:
+    wanted = {f.strip().upper() for f in forms}
+    return [e for e in entries if e.form_type.upper() in wanted]
+
+
+# -- paths -------------------------------------------------------------------------------------
+
+def quarter_of(day: date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+def daily_index_path(day: date, kind: str = "form") -> str:
+    return f"Archives/edgar/daily-index/{day.year}/QTR{quarter_of(day)}/{kind}.{day:%Y%m%d}.idx"
+
+
+def quarterly_index_path(year: int, quarter: int, kind: str = "form") -> str:
+    return f"Archives/edgar/full-index/{year}/QTR{quarter}/{kind}.idx"
+
+
+# -- business days ----------------------------------------------------------------------------
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    d = date(year, month, 1)
+    d += timedelta(days=(weekday - d.weekday()) % 7)
+    return d + timedelta(weeks=n - 1)
+
+
+def _last_weekday(year: int, month: int, weekday: int) -> date:
+    d = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    return d - timedelta(days=(d.weekday() - weekday) % 7)
+
+
+def _observed(d: date) -> date:
+    return d - timedelta(days=1) if d.weekday() == 5 else d + timedelta(days=1) if d.weekday() == 6 else d
+
+
+def federal_holidays(year: int) -> set[date]:
+    """US federal holidays on which EDGAR does not disseminate (observed dates)."""
+    days = {
+        _observed(date(year, 1, 1)), _nth_weekday(year, 1, 0, 3), _nth_weekday(year, 2, 0, 3),
+        _last_weekday(year, 5, 0), _observed(date(year, 7, 4)), _nth_weekday(year, 9, 0, 1),
+        _nth_weekday(year, 10, 0, 2), _observed(date(year, 11, 11)), _nth_weekday(year, 11, 3, 4),
+        _observed(date(year, 12, 25)),
+    }
+    if year >= 2022:
+        days.add(_observed(date(year, 6, 19)))
+    return days
+
+
+def is_business_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in federal_holidays(day.year)
+
+
+def business_days(start: date, end: date) -> list[date]:
+    """Business days in [start, end]."""
+    out, d = [], start
+    while d <= end:
+        if is_business_day(d):
+            out.append(d)
+        d += timedelta(days=1)
+    return out
+
+
+def weekdays(start: date, end: date) -> list[date]:
+    """Mon-Fri in [start, end]: what a listing asks for, so an unlisted closure costs one request, not data."""
+    out, d = [], start
+    while d <= end:
+        if d.weekday() < 5:
+            out.append(d)
+        d += timedelta(days=1)
+    return out
+
+
+def last_business_days(n: int, today: date) -> list[date]:
+    """The n business days up to and including `today` (the nightly job's re-list window)."""
+    out, d = [], today
+    while len(out) < n:
+        if is_business_day(d):
+            out.append(d)
+        d -= timedelta(days=1)
+    return sorted(out)
+
+
+# -- listing ----------------------------------------------------------------------------------
+
+def _fetch_index(client: Getter, paths: Iterable[str]) -> list[IndexEntry] | None:
+    for p in paths:
+        data = client.get(p)
+        if data is not None:
+            return parse_index(data)
+    return None
+
+
+def list_day(client: Getter, day: date, forms: Iterable[str] = DEFAULT_FORMS) -> list[IndexEntry]:
+    """Filings of the wanted forms in one day's daily index; [] when the day has no index."""
+    found = _fetch_index(client, [daily_index_path(day, "form"), daily_index_path(day, "master")])
+    return filter_forms(found or [], forms)
+
+
+def list_quarter(client: Getter, year: int, quarter: int,
+                 forms: Iterable[str] = DEFAULT_FORMS) -> list[IndexEntry] | None:
+    """Filings of the wanted forms in a quarterly full-index; None when that index does not exist."""
+    found = _fetch_index(client, [quarterly_index_path(year, quarter, "form"),
+                                  quarterly_index_path(year, quarter, "master")])
+    return None if found is None else filter_forms(found, forms)
+
+
+def _quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    start = date(year, 3 * quarter - 2, 1)
+    end = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - timedelta(days=1)
+    return start, end
+
+
+def list_range(client: Getter, start: date, end: date, forms: Iterable[str] = DEFAULT_FORMS,
+               today: date | None = None) -> list[IndexEntry]:
+    """Every filing of the wanted forms filed in [start, end], in as few requests as possible.
+
+    Per quarter: the quarterly full-index (one request) when the range needs more than one day of
+    it and the quarter is closed; otherwise, or if it is missing, the daily indexes.
+    """
+    forms = tuple(forms)
+    today = today or date.today()
+    seen: dict[str, IndexEntry] = {}
+    y, q = start.year, quarter_of(start)
+    while (y, q) <= (end.year, quarter_of(end)):
+        qs, qe = _quarter_bounds(y, q)
+        lo, hi = max(start, qs), min(end, qe)
+        days = weekdays(lo, hi)
+        entries = None
+        if qe < today and (len(days) > 1 or y < 1999):
+            entries = list_quarter(client, y, q, forms)
+            if entries is not None:
+                entries = [e for e in entries if lo <= e.filing_date <= hi]
+        if entries is None:
+            entries = [e for d in days for e in list_day(client, d, forms)]
+        for e in entries:
+            seen.setdefault(e.accession_number, e)
+        y, q = (y + 1, 1) if q == 4 else (y, q + 1)
+    return sorted(seen.values())

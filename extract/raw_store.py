@@ -1,0 +1,166 @@
+"""The raw store: every fetched submission, gzip-compressed and keyed by accession number.
+
+It is what makes reruns cheap and reprocessing possible without the network: a filing in the store is
+never fetched again. Each accession is two objects, `{acc}.txt.gz` and a JSON sidecar written last;
+the sidecar is the commit mark, so a half-written record (a killed process) reads as absent.
+Works over a local folder or any pyarrow filesystem URI (`s3://bucket/prefix?endpoint_override=...`).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import os
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import pyarrow.fs as pafs
+
+log = logging.getLogger(__name__)
+
+_ACC = re.compile(r"^\d{10}-\d{2}-\d{6}$")
+
+
+class RawStoreError(RuntimeError):
+    """The store cannot be opened or an accession number is not valid as a key."""
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    accession_number: str
+    data: bytes
+    sha256: str
+    fetched_at: datetime
+    source_url: str
+
+
+def _check(acc: str) -> str:
+    if not isinstance(acc, str) or not _ACC.match(acc):
+        raise RawStoreError(f"not an accession number (NNNNNNNNNN-YY-NNNNNN): {acc!r}")
+    return acc
+
+
+def _open_fs(root: str) -> tuple[pafs.FileSystem, str, bool]:
+    """(filesystem, base path, is_local) for a folder path or a filesystem URI."""
+    if "://" not in root:
+        base = Path(root).expanduser().resolve()
+        return pafs.LocalFileSystem(), base.as_posix(), True
+    if root.startswith("file://"):
+        fs, path = pafs.FileSystem.from_uri(root)
+        return fs, path.rstrip("/"), True
+    try:
+        fs, path = pafs.FileSystem.from_uri(root)
+    except (ValueError, OSError) as e:  # ArrowInvalid is a ValueError: scheme pyarrow lacks
+        fs, path = _fsspec_fs(root, e)
+    return fs, path.rstrip("/"), False
+
+
+def _fsspec_fs(root: str, cause: Exception) -> tuple[pafs.FileSystem, str]:
+    try:
+        import fsspec
+        from pyarrow.fs import FSSpecHandler, PyFileSystem
+        ffs, path = fsspec.core.url_to_fs(root)
+    except Exception as e:  # noqa: BLE001 - both failures go into one clear message
+        raise RawStoreError(f"cannot open raw store {root!r}: {cause}; fsspec: {e}") from e
+    return PyFileSystem(FSSpecHandler(ffs)), path
+
+
+class RawStore:
+    """Compressed raw submissions under `root`: `{root}/{yy}/{filer-prefix}/{acc}.txt.gz` + `.json`."""
+
+    def __init__(self, root: str | os.PathLike[str]):
+        self.root = str(root)
+        self.fs, self.base, self.is_local = _open_fs(self.root)
+        if self.is_local:
+            self.fs.create_dir(self.base, recursive=True)
+
+    def __repr__(self) -> str:
+        return f"RawStore({self.root!r})"
+
+    def _dir(self, acc: str) -> str:
+        return f"{self.base}/{acc[11:13]}/{acc[:10]}"
+
+    def data_path(self, acc: str) -> str:
+        return f"{self._dir(_check(acc))}/{acc}.txt.gz"
+
+    def meta_path(self, acc: str) -> str:
+        return f"{self._dir(_check(acc))}/{acc}.json"
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _read(self, path: str) -> bytes | None:
+        try:
+            with self.fs.open_input_stream(path, compression=None) as f:
+                return f.read()
+        except (FileNotFoundError, OSError) as e:
+            if isinstance(e, FileNotFoundError) or "not found" in str(e).lower() or "No such" in str(e):
+                return None
+            raise
+
+    def has(self, acc: str) -> bool:
+        """Cheap existence check (the sidecar is written last, so it marks a complete record)."""
+        return self.fs.get_file_info(self.meta_path(acc)).type == pafs.FileType.File
+
+    def get(self, acc: str) -> RawRecord | None:
+        """The stored record, or None if absent or damaged (a damaged record is refetched)."""
+        meta_bytes = self._read(self.meta_path(acc))
+        if meta_bytes is None:
+            return None
+        gz = self._read(self.data_path(acc))
+        try:
+            meta = json.loads(meta_bytes)
+            data = gzip.decompress(gz) if gz is not None else None
+        except (ValueError, OSError, EOFError) as e:
+            log.warning("raw record %s is damaged (%s); it will be fetched again", acc, e)
+            return None
+        if data is None or hashlib.sha256(data).hexdigest() != meta.get("sha256"):
+            log.warning("raw record %s does not match its sha256; it will be fetched again", acc)
+            return None
+        return RawRecord(acc, data, meta["sha256"], datetime.fromisoformat(meta["fetched_at"]),
+                         meta.get("source_url", ""))
+
+    def iter_accessions(self) -> Iterator[str]:
+        """Accession numbers of complete records, in sorted order (for reprocessing without network)."""
+        info = self.fs.get_file_info(pafs.FileSelector(self.base, recursive=True, allow_not_found=True))
+        accs = []
+        for fi in info:
+            name = fi.base_name
+            if fi.type == pafs.FileType.File and name.endswith(".json") and _ACC.match(name[:-5]):
+                accs.append(name[:-5])
+        yield from sorted(accs)
+
+    def list(self) -> list[str]:
+        return list(self.iter_accessions())
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def put(self, acc: str, data: bytes, source_url: str) -> RawRecord:
+        """Store `data` for `acc` (data first, sidecar last, each atomically where the filesystem allows)."""
+        sha = hashlib.sha256(data).hexdigest()
+        fetched_at = datetime.now(timezone.utc).replace(microsecond=0)
+        meta = {"accession_number": acc, "sha256": sha, "fetched_at": fetched_at.isoformat(),
+                "source_url": source_url, "bytes": len(data)}
+        if self.is_local:
+            self.fs.create_dir(self._dir(_check(acc)), recursive=True)
+        self._write(self.data_path(acc), gzip.compress(data, compresslevel=6, mtime=0))
+        self._write(self.meta_path(acc), json.dumps(meta, sort_keys=True).encode())
+        return RawRecord(acc, data, sha, fetched_at, source_url)
+
+    def _write(self, path: str, payload: bytes) -> None:
+        if not self.is_local:
+            # Object stores publish a PUT only when it completes: already atomic.
+            with self.fs.open_output_stream(path, compression=None) as f:
+                f.write(payload)
+            return
+        tmp = f"{path}.{uuid.uuid4().hex}.tmp"
+        with open(tmp, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
