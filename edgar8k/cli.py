@@ -1,0 +1,306 @@
+"""The `edgar8k` command. Mistakes get one clear line on stderr and a non-zero exit, never a traceback.
+
+Prefect is imported only by the commands that run flows, so `show`, `config` and `--help` stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from edgar8k import __version__
+from edgar8k.config import SEC_BASE_URL, ConfigError, Settings, load_settings
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEMO_MIRROR = REPO_ROOT / "data" / "demo"
+
+PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+}
+
+
+class UsageError(Exception):
+    """A command line that cannot work; the message says what to do instead."""
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2001-03-13") from None
+
+
+def _add_common(p: argparse.ArgumentParser, out: bool = True, raw: bool = True) -> None:
+    p.add_argument("--source", help=f"EDGAR to read: {SEC_BASE_URL} (default), any http(s)://host:port "
+                                    "EDGAR-compatible server, or a local mirror folder")
+    p.add_argument("--user-agent", dest="user_agent",
+                   help="'Name email@example.com' sent to EDGAR (or EDGAR8K_USER_AGENT); required for sec.gov")
+    if out:
+        p.add_argument("--out", help="output folder or URI (s3://bucket/prefix) for the Parquet datasets "
+                                     "(default data/parquet)")
+    if raw:
+        p.add_argument("--raw", help="raw store folder or URI, where fetched submissions are kept compressed "
+                                     "(default data/raw)")
+    p.add_argument("--rate", type=float, help="requests per second across all threads (default 9; at most 10 "
+                                              "for sec.gov)")
+    p.add_argument("--workers", type=int, help="fetch threads (default 4)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="edgar8k",
+        description="Fetch SEC Form 8-K filings, extract the terms of securities the companies issued, "
+                    "and write Hive-partitioned Parquet (filings/, issuances/).",
+        epilog="Settings: flags > EDGAR8K_* environment > edgar8k.toml > defaults; see `edgar8k config`.")
+    parser.add_argument("--version", action="version", version=f"edgar8k {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("backfill", help="fetch and extract every 8-K filed in a date range",
+                       description="Fetch, extract and write every 8-K and 8-K/A filed from START to END "
+                                   "(inclusive). Rerunning a range replaces exactly those filings' rows.")
+    p.add_argument("--start", type=_date, required=True, help="first filing date, YYYY-MM-DD")
+    p.add_argument("--end", type=_date, required=True, help="last filing date, YYYY-MM-DD")
+    _add_common(p)
+
+    p = sub.add_parser("nightly", help="the scheduled job: the business days not yet done",
+                       description="Process the business days after the last complete one, plus the last "
+                                   "3 business days again (EDGAR's daily index can appear late).")
+    _add_common(p)
+
+    p = sub.add_parser("serve", help="serve the nightly flow as a Prefect deployment on a schedule",
+                       description="Serve the nightly flow on a cron schedule in America/New_York. Needs a "
+                                   "Prefect server: run `prefect server start`, then set PREFECT_API_URL.")
+    p.add_argument("--cron", default="0 6 * * 1-6", help="cron schedule in America/New_York "
+                                                         "(default '0 6 * * 1-6')")
+    p.add_argument("--interval", type=float, help="serve on an interval of this many seconds instead of cron")
+    _add_common(p)
+
+    p = sub.add_parser("demo", help="backfill the bundled demo mirror into data/parquet and summarise",
+                       description="Run the backfill over the demo EDGAR mirror shipped in data/demo/.")
+    p.add_argument("--out", default="data/parquet", help="output folder (default data/parquet)")
+    p.add_argument("--raw", default="data/raw", help="raw store folder (default data/raw)")
+
+    p = sub.add_parser("show", help="parse one filing and print its header, items and extracted terms",
+                       description="Parse one filing (a file, or an accession number found in the raw "
+                                   "store or fetched from --source) and print what edgar8k extracts.")
+    p.add_argument("filing", metavar="ACCESSION_OR_FILE")
+    p.add_argument("--json", action="store_true", help="print JSON for machines")
+    p.add_argument("--text", action="store_true", help="also print the filing text that evidence offsets "
+                                                       "index into")
+    p.add_argument("--cik", type=int, help="CIK of the filer, to fetch an accession not in the raw store")
+    _add_common(p, out=True, raw=True)
+
+    p = sub.add_parser("config", help="print the effective settings and where each came from")
+    _add_common(p)
+
+    p = sub.add_parser("evaluate", help="score the extractor against hand-checked labels",
+                       description="Run the real pipeline on labelled filings and print per-field "
+                                   "precision/recall/F1, detection and the key-field micro F1.")
+    p.add_argument("gold", type=Path, metavar="GOLD.jsonl")
+    p.add_argument("--shared", type=Path, help="folder that text_path values are relative to "
+                                               "(default: the gold file's parent's parent)")
+    p.add_argument("--out", type=Path, help="write predictions and the report here")
+    return parser
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    keys = ("source", "user_agent", "out", "raw", "rate", "workers")
+    return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
+
+
+def _prefect_env() -> None:
+    for k, v in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(k, v)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("edgar8k: interrupted; rerun the same command to finish (nothing is fetched twice)", file=sys.stderr)
+        return 130
+    except (ConfigError, UsageError) as e:
+        print(f"edgar8k: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:  # the one place a failed run becomes a one-line cause
+        if args.verbose:
+            raise
+        print(f"edgar8k {args.command} failed: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    if args.end < args.start:
+        raise UsageError(f"--end {args.end} is before --start {args.start}; swap them")
+    if args.start < dt.date(1993, 1, 1):
+        raise UsageError(f"--start {args.start} is before EDGAR's first electronic filings (1993)")
+    overrides = _overrides(args)
+    load_settings(overrides).validate()
+    _check_writable(load_settings(overrides).out)
+    _prefect_env()
+    from edgar8k.flows.backfill import backfill_flow
+
+    summary = backfill_flow(args.start, args.end, overrides)
+    return _report(summary)
+
+
+def cmd_nightly(args: argparse.Namespace) -> int:
+    overrides = _overrides(args)
+    load_settings(overrides).validate()
+    _check_writable(load_settings(overrides).out)
+    _prefect_env()
+    from edgar8k.flows.backfill import nightly_flow
+
+    return _report(nightly_flow(overrides))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    overrides = _overrides(args)
+    load_settings(overrides).validate()
+    _prefect_env()
+    if not os.environ.get("PREFECT_API_URL"):
+        from prefect.settings import PREFECT_API_URL
+
+        if not PREFECT_API_URL.value():
+            raise UsageError("schedules need a running Prefect server: start one with `prefect server start`, "
+                             "then `export PREFECT_API_URL=http://127.0.0.1:4200/api` and run `edgar8k serve` again")
+    from edgar8k.flows.backfill import nightly_flow
+
+    kwargs: dict[str, Any] = {"name": "edgar8k-nightly", "parameters": {"overrides": overrides}}
+    if args.interval:
+        kwargs["interval"] = args.interval
+    else:
+        from prefect.schedules import Cron
+
+        kwargs["schedule"] = Cron(args.cron, timezone="America/New_York")
+    nightly_flow.serve(**kwargs)
+    return 0
+
+
+def demo_days(mirror: Path) -> list[dt.date]:
+    """The days the demo mirror has daily indexes for: the demo lists only those, not every weekday."""
+    days = set()
+    for p in (mirror / "Archives" / "edgar" / "daily-index").rglob("*.idx"):
+        stem = p.name.split(".")[1]
+        if len(stem) == 8 and stem.isdigit():
+            days.add(dt.date(int(stem[:4]), int(stem[4:6]), int(stem[6:])))
+    return sorted(days)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if not DEMO_MIRROR.is_dir():
+        raise UsageError(f"the demo mirror {DEMO_MIRROR} is missing; run from a full clone of the repository")
+    overrides = {"source": str(DEMO_MIRROR), "out": args.out, "raw": args.raw, "rate": 1000.0}
+    _check_writable(args.out)
+    _prefect_env()
+    from edgar8k.flows.backfill import backfill_flow
+
+    days = demo_days(DEMO_MIRROR)
+    if not days:
+        raise UsageError(f"the demo mirror {DEMO_MIRROR} has no daily index files")
+    summary = backfill_flow(days[0], days[-1], overrides, days=days)
+    code = _report(summary)
+    _print_demo_summary(args.out)
+    return code
+
+
+def _print_demo_summary(out: str) -> None:
+    from edgar8k.load.parquet import read_table
+
+    iss = read_table("issuances", out)
+    fil = read_table("filings", out)
+    print(f"\n{len(fil)} filings, {int(fil['has_issuance'].sum())} with issuances, {len(iss)} issuance rows "
+          f"in {out}/filings and {out}/issuances")
+    cols = ["filing_date", "company_name", "security_type", "shares", "price_per_share", "exercise_price",
+            "expiration_date", "aggregate_consideration"]
+    if len(iss):
+        import pandas as pd
+
+        with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_colwidth", 28):
+            print(iss[cols].to_string(index=False))
+
+
+def _report(summary: dict[str, Any]) -> int:
+    c = summary.get("counts", {})
+    print(f"{summary.get('flow', 'run')}: {c.get('filings', 0)} filings, {c.get('ok', 0)} ok, "
+          f"{c.get('fetch_error', 0)} fetch errors, {c.get('parse_error', 0)} parse errors, "
+          f"{c.get('filings_with_issuance', 0)} with issuances ({c.get('issuance_rows', 0)} rows) "
+          f"in {summary.get('elapsed_seconds', 0):.1f}s -> {summary.get('out')}")
+    if c.get("fetch_error"):
+        print(f"edgar8k: {c['fetch_error']} filing(s) could not be fetched; they are recorded with status "
+              "fetch_error and the next run retries them", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _check_writable(out: str) -> None:
+    if "://" in out:
+        return
+    p = Path(out)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+        probe = p / ".edgar8k-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as e:
+        raise UsageError(f"cannot write to output folder {out}: {e.strerror}; choose another with --out") from None
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from edgar8k.show import load_filing_bytes, render
+
+    raw, meta = load_filing_bytes(args.filing, load_settings(_overrides(args)), cik=args.cik)
+    print(render(raw, meta, as_json=args.json, with_text=args.text, color=sys.stdout.isatty()))
+    return 0
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    s = load_settings(_overrides(args))
+    for name, value in sorted(vars(s).items()):
+        if name == "sources_of_values":
+            continue
+        print(f"{name:20} = {value!r:50} ({s.sources_of_values.get(name, 'default')})")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from edgar8k.transform.evaluate import format_report, run_evaluation
+
+    if not args.gold.is_file():
+        raise UsageError(f"gold file {args.gold} not found")
+    shared = args.shared or args.gold.resolve().parent.parent
+    report = run_evaluation(args.gold, shared)
+    text = format_report(report)
+    print(text)
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "report.txt").write_text(text)
+        if hasattr(report, "to_json"):
+            (args.out / "report.json").write_text(json.dumps(report.to_json(), indent=2, default=str))
+    return 0
+
+
+COMMANDS = {
+    "backfill": cmd_backfill, "nightly": cmd_nightly, "serve": cmd_serve, "demo": cmd_demo,
+    "show": cmd_show, "config": cmd_config, "evaluate": cmd_evaluate,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

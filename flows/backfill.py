@@ -1,0 +1,144 @@
+"""The backfill and nightly flows: list days, fetch and transform each day, write in batches.
+
+Prefect concerns live here only. Tasks are at day and batch grain (never per filing: Prefect loses
+history in bursts of tiny tasks, see docs/prefect.md); fetching inside a day runs on threads that
+share one rate-limited client. Idempotency is in the output itself (upsert by accession) and in the
+raw store (nothing fetched twice), not in Prefect's cache, so tasks use no cache policy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NONE as NO_CACHE
+
+from edgar8k.config import Settings, load_settings
+from edgar8k.extract.edgar_index import IndexEntry, list_range
+from edgar8k.extract.http import EdgarClient, FetchError
+from edgar8k.extract.raw_store import RawStore
+from edgar8k.flows import steps
+from edgar8k.load.parquet import output_lock
+
+
+def _is_retryable(task: Any, task_run: Any, state: Any) -> bool:
+    try:
+        state.result()
+    except FetchError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(task_run_name="list {lo}..{hi}", retries=3, retry_delay_seconds=[5, 30, 120],
+      retry_condition_fn=_is_retryable, cache_policy=NO_CACHE)
+def list_task(client: EdgarClient, lo: dt.date, hi: dt.date, forms: tuple[str, ...]) -> list[IndexEntry]:
+    return list_range(client, lo, hi, forms)
+
+
+@task(task_run_name="fetch+transform {day} ({n} filings)", cache_policy=NO_CACHE)
+def process_day_task(day: dt.date, n: int, entries: list[IndexEntry], client: EdgarClient, store: RawStore,
+                     workers: int) -> steps.BatchResult:
+    result = steps.BatchResult()
+    steps.process_entries(day, entries, client, store, workers, result)
+    return result
+
+
+@task(task_run_name="write batch ending {last_day}", cache_policy=NO_CACHE)
+def write_batch_task(result: steps.BatchResult, out: str, last_day: dt.date) -> dict[str, int]:
+    return steps.write_batch(result, out)
+
+
+def run_ranges(settings: Settings, ranges: list[tuple[dt.date, dt.date]], flow_name: str) -> dict[str, Any]:
+    """List each range (a quarter's full-index or daily indexes, whichever costs fewer requests), then
+    fetch, transform and write day by day, in batches of about `batch_filings` filings."""
+    logger = get_run_logger()
+    started = dt.datetime.now(dt.timezone.utc)
+    t0 = time.monotonic()
+    client = EdgarClient(settings)
+    store = RawStore(settings.raw)
+    total = steps.BatchResult()
+    with output_lock(settings.out):
+        batch = steps.BatchResult()
+        for i, (lo, hi) in enumerate(ranges):
+            entries = list_task(client, lo, hi, settings.forms)
+            by_day = steps.group_by_day(entries)
+            logger.info("%s..%s: %d filings listed on %d days (range %d/%d)", lo, hi, len(entries),
+                        len(by_day), i + 1, len(ranges))
+            for day, day_entries in by_day.items():
+                steps.merge(batch, process_day_task(day, len(day_entries), day_entries, client, store,
+                                                    settings.workers))
+                if len(batch.filings) >= settings.batch_filings:
+                    write_batch_task(batch, settings.out, day)
+                    steps.merge(total, batch, rows=False)
+                    batch = steps.BatchResult()
+        if batch.filings:
+            write_batch_task(batch, settings.out, ranges[-1][1])
+            steps.merge(total, batch, rows=False)
+    client.close()
+    summary = steps.summarise(total, time.monotonic() - t0, client)
+    summary.update({"flow": flow_name, "started_at": started.isoformat(), "source": settings.source,
+                    "out": settings.out, "ranges": [[lo.isoformat(), hi.isoformat()] for lo, hi in ranges]})
+    steps.write_run_record(settings.out, flow_name, started, summary)
+    _publish(summary, logger)
+    return summary
+
+
+def _publish(summary: dict[str, Any], logger: Any) -> None:
+    c = summary["counts"]
+    line = (f"{c.get('filings', 0)} filings ({c.get('ok', 0)} ok, {c.get('fetch_error', 0)} fetch errors, "
+            f"{c.get('parse_error', 0)} parse errors), {c.get('filings_with_issuance', 0)} with issuances, "
+            f"{c.get('issuance_rows', 0)} issuance rows in {summary['elapsed_seconds']:.1f}s")
+    logger.info(line)
+    rows = [{"day": d, **{k: v.get(k, 0) for k in ("filings", "ok", "fetch_error", "parse_error",
+                                                  "filings_with_issuance", "issuance_rows")}}
+            for d, v in summary["per_day"].items()]
+    try:
+        create_table_artifact(rows or [{"day": "-", "filings": 0}], key=f"{summary['flow']}-days",
+                              description=line)
+        if summary["failures"]:
+            create_markdown_artifact(
+                "| accession | day | status | error |\n|---|---|---|---|\n" + "\n".join(
+                    f"| {f['accession_number']} | {f['day']} | {f['status']} | {f['error'][:200]} |"
+                    for f in summary["failures"]), key=f"{summary['flow']}-failures")
+    except Exception as e:  # an artifact is a convenience; the run record beside the data is the record
+        logger.warning("could not publish Prefect artifacts: %s", e)
+
+
+@flow(name="edgar8k-backfill", log_prints=True)
+def backfill_flow(start: dt.date, end: dt.date, overrides: dict[str, Any] | None = None,
+                  days: list[dt.date] | None = None) -> dict[str, Any]:
+    """Every business day from start to end (or only `days` within them). `overrides` are settings
+    as on the command line."""
+    if end < start:
+        raise ValueError(f"end {end} is before start {start}")
+    settings = load_settings(overrides).validate()
+    if days is not None:
+        ranges = [(d, d) for d in sorted(set(days)) if start <= d <= end]
+    else:
+        ranges = steps.quarter_ranges(start, end)
+    return run_ranges(settings, ranges, "backfill")
+
+
+@flow(name="edgar8k-nightly", log_prints=True)
+def nightly_flow(overrides: dict[str, Any] | None = None, today: dt.date | None = None) -> dict[str, Any]:
+    """The days since the last complete one, plus the last few again for late index entries."""
+    settings = load_settings(overrides).validate()
+    today = today or _today_eastern()
+    state = steps.read_state(settings.out)
+    days = steps.nightly_days(today, state, settings.relist_days)
+    summary = run_ranges(settings, [(d, d) for d in days], "nightly")
+    if days:
+        state.update({"last_complete_day": max(days).isoformat(), "updated_by": "nightly"})
+        steps.write_state(settings.out, state)
+    return summary
+
+
+def _today_eastern() -> dt.date:
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo("America/New_York")).date()

@@ -1,0 +1,185 @@
+"""The steps a run is made of, as plain functions: testable without Prefect, wrapped as tasks by the flows.
+
+A day is the unit of listing; a batch of days is the unit of writing. Fetching inside a day runs on
+a thread pool that shares the run's one `EdgarClient`, so the rate limit holds across threads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from edgar8k.config import Settings
+from edgar8k.extract.edgar_index import IndexEntry, business_days, last_business_days
+from edgar8k.extract.http import EdgarClient, FetchError
+from edgar8k.extract.raw_store import RawRecord, RawStore
+from edgar8k.extract.submissions import fetch_submission
+from edgar8k.load.parquet import resolve_fs, to_table, write_partitions
+from edgar8k.transform.records import FilingMeta, failed_filing_row, process_submission
+
+log = logging.getLogger("edgar8k")
+
+
+def quarter_ranges(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """[start, end] cut at quarter boundaries: the unit of listing for backfills."""
+    out = []
+    lo = start
+    while lo <= end:
+        q_end_month = ((lo.month - 1) // 3 + 1) * 3
+        q_end = dt.date(lo.year + (q_end_month == 12), q_end_month % 12 + 1, 1) - dt.timedelta(days=1)
+        hi = min(q_end, end)
+        out.append((lo, hi))
+        lo = hi + dt.timedelta(days=1)
+    return out
+
+
+def group_by_day(entries: Iterable[IndexEntry]) -> dict[dt.date, list[IndexEntry]]:
+    by_day: dict[dt.date, list[IndexEntry]] = {}
+    for e in sorted(entries, key=lambda e: (e.filing_date, e.accession_number)):
+        by_day.setdefault(e.filing_date, []).append(e)
+    return by_day
+
+
+@dataclass
+class BatchResult:
+    filings: list[dict[str, Any]] = field(default_factory=list)
+    issuances: list[dict[str, Any]] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+    per_day: dict[str, Counter] = field(default_factory=dict)
+    failures: list[dict[str, str]] = field(default_factory=list)
+
+    def add(self, day: dt.date, filing: dict[str, Any], issuances: list[dict[str, Any]]) -> None:
+        self.filings.append(filing)
+        self.issuances.extend(issuances)
+        c = self.per_day.setdefault(day.isoformat(), Counter())
+        status = filing["status"]
+        for counter in (self.counts, c):
+            counter["filings"] += 1
+            counter[status] += 1
+            counter["issuance_rows"] += len(issuances)
+            counter["filings_with_issuance"] += int(bool(filing.get("has_issuance")))
+        if status != "ok":
+            self.failures.append({"accession_number": filing["accession_number"], "day": day.isoformat(),
+                                  "status": status, "error": filing.get("error") or ""})
+
+
+def merge(into: BatchResult, part: BatchResult, rows: bool = True) -> None:
+    """Add `part` to `into`; a run's total keeps only counts (rows=False) so memory stays flat."""
+    if rows:
+        into.filings.extend(part.filings)
+        into.issuances.extend(part.issuances)
+    into.counts.update(part.counts)
+    for d, c in part.per_day.items():
+        into.per_day.setdefault(d, Counter()).update(c)
+    into.failures.extend(part.failures)
+
+
+def meta_for(entry: IndexEntry, record: RawRecord | None, client: EdgarClient | None) -> FilingMeta:
+    from edgar8k.extract.submissions import submission_path
+
+    source_url = record.source_url if record else (client.url_for(submission_path(entry)) if client else None)
+    return FilingMeta(
+        accession_number=entry.accession_number, cik=entry.cik, company_name=entry.company_name,
+        form_type=entry.form_type, filing_date=entry.filing_date, source_url=source_url,
+        raw_sha256=record.sha256 if record else None, fetched_at=record.fetched_at if record else None,
+        ciks=tuple(entry.ciks or (entry.cik,)),
+    )
+
+
+def fetch_and_process(entry: IndexEntry, client: EdgarClient, store: RawStore) -> tuple[dict, list[dict]]:
+    """One filing end to end; a fetch failure becomes a `fetch_error` row, not an exception."""
+    try:
+        record = fetch_submission(client, store, entry)
+    except FetchError as e:
+        return failed_filing_row(meta_for(entry, None, client), "fetch_error", f"fetch_error: {e}"), []
+    result = process_submission(record.data, meta_for(entry, record, client))
+    return result.filing, result.issuances
+
+
+def process_entries(day: dt.date, entries: list[IndexEntry], client: EdgarClient, store: RawStore,
+                    workers: int, result: BatchResult) -> None:
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="fetch") as pool:
+        for filing, issuances in pool.map(lambda e: fetch_and_process(e, client, store), entries):
+            result.add(day, filing, issuances)
+
+
+def write_batch(result: BatchResult, out: str) -> dict[str, int]:
+    """Upsert a batch's rows; the filings written decide which issuance rows are replaced."""
+    if not result.filings:
+        return {"filings": 0, "issuances": 0}
+    by_year: dict[int, set[str]] = {}
+    for f in result.filings:
+        by_year.setdefault(f["filing_year"], set()).add(f["accession_number"])
+    filings = to_table("filings", result.filings)
+    issuances = to_table("issuances", result.issuances)
+    fstats = write_partitions("filings", filings, out, by_year)
+    istats = write_partitions("issuances", issuances, out, by_year)
+    return {"filings": fstats.rows_written, "issuances": istats.rows_written}
+
+
+def reprocess_records(records: Iterable[tuple[RawRecord, FilingMeta]]) -> BatchResult:
+    result = BatchResult()
+    for record, meta in records:
+        p = process_submission(record.data, meta)
+        result.add(meta.filing_date, p.filing, p.issuances)
+    return result
+
+
+# ---- run records and the nightly watermark, kept beside the data -------------------------------------
+
+def write_run_record(out: str, flow: str, started: dt.datetime, record: dict[str, Any]) -> str:
+    fs, root = resolve_fs(out)
+    name = f"{root}/_runs/{started.strftime('%Y%m%dT%H%M%S')}-{flow}-{os.getpid()}.json"
+    fs.create_dir(f"{root}/_runs", recursive=True)
+    with fs.open_output_stream(name) as f:
+        f.write(json.dumps(record, indent=2, sort_keys=True, default=str).encode())
+    return name
+
+
+def read_state(out: str) -> dict[str, Any]:
+    fs, root = resolve_fs(out)
+    path = f"{root}/_state.json"
+    try:
+        with fs.open_input_stream(path) as f:
+            return json.loads(f.read())
+    except (FileNotFoundError, OSError):
+        return {}
+
+
+def write_state(out: str, state: dict[str, Any]) -> None:
+    fs, root = resolve_fs(out)
+    fs.create_dir(root, recursive=True)
+    tmp = f"{root}/._state.json.tmp"
+    with fs.open_output_stream(tmp) as f:
+        f.write(json.dumps(state, indent=2, sort_keys=True).encode())
+    fs.move(tmp, f"{root}/_state.json")
+
+
+def nightly_days(today: dt.date, state: dict[str, Any], relist: int) -> list[dt.date]:
+    """Every business day after the watermark up to yesterday, plus the last `relist` business days
+    again, because EDGAR's daily index for a day can appear late."""
+    end = today - dt.timedelta(days=1)
+    recent = last_business_days(relist, end) if relist else []
+    done = state.get("last_complete_day")
+    start = dt.date.fromisoformat(done) + dt.timedelta(days=1) if done else (recent[0] if recent else end)
+    return sorted(set(business_days(start, end)) | set(recent))
+
+
+def summarise(result: BatchResult, elapsed: float, client: EdgarClient | None) -> dict[str, Any]:
+    stats = dict(getattr(client, "stats", {}) or {}) if client else {}
+    return {
+        "counts": dict(result.counts),
+        "per_day": {d: dict(c) for d, c in sorted(result.per_day.items())},
+        "failures": result.failures,
+        "elapsed_seconds": round(elapsed, 3),
+        "http": {k: v for k, v in stats.items()},
+    }

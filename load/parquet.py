@@ -1,0 +1,244 @@
+"""Hive-partitioned Parquet: validated, upserted by accession, swapped in atomically, byte-stable.
+
+Each `filing_year=YYYY` folder holds exactly one file, `part-0.parquet`. An upsert reads that file,
+drops every row of the filings being written, adds the new rows, sorts by the table's key and
+writes a temporary file that is then renamed over the old one: a reader sees the old partition or
+the new one, never half of either, and rerunning any range gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+from edgar8k.load.schema import PARTITION_COLUMN, SORT_KEYS, TABLES, arrow_schema, file_schema
+
+PART_FILE = "part-0.parquet"
+LOCK_FILE = "_edgar8k.lock"
+WRITE_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "compression_level": 3,
+    "version": "2.6",
+    "use_dictionary": True,
+    "write_statistics": True,
+    "store_schema": True,
+}
+
+
+class SchemaError(ValueError):
+    """Data that does not fit the declared schema; says which column and why."""
+
+
+class OutputLocked(RuntimeError):
+    """Another run holds the output folder."""
+
+
+def resolve_fs(uri: str) -> tuple[pafs.FileSystem, str]:
+    """A pyarrow filesystem and the path inside it, for a local folder or any `scheme://` URI."""
+    if "://" in uri and not uri.startswith("file://"):
+        return pafs.FileSystem.from_uri(uri)
+    path = uri.removeprefix("file://")
+    return pafs.LocalFileSystem(), str(Path(path).resolve())
+
+
+def to_table(table: str, data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pa.Table:
+    """Validate rows against the declared schema and return them as an Arrow table.
+
+    Missing optional columns are filled with nulls; unknown columns, wrong types and values
+    outside an enum raise `SchemaError` naming the column.
+    """
+    schema = arrow_schema(table)
+    if isinstance(data, pd.DataFrame):
+        rows = data.to_dict("records")
+        columns = set(data.columns)
+    else:
+        rows = [dict(r) for r in data]
+        columns = set().union(*(r.keys() for r in rows)) if rows else set()
+    unknown = columns - set(schema.names)
+    if unknown:
+        raise SchemaError(f"{table}: columns not in the declared schema: {sorted(unknown)}")
+    for col in TABLES[table]:
+        if col.allowed and "…" not in col.allowed:
+            bad = {r.get(col.name) for r in rows} - set(col.allowed) - {None}
+            if bad:
+                raise SchemaError(f"{table}.{col.name}: values {sorted(map(str, bad))} are not among {col.allowed}")
+    arrays = []
+    for field in schema:
+        values = [_none_if_nan(r.get(field.name)) for r in rows]
+        try:
+            arrays.append(pa.array(values, type=field.type))
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as e:
+            raise SchemaError(f"{table}.{field.name}: cannot store as {field.type}: {e}") from e
+        if not field.nullable and arrays[-1].null_count:
+            raise SchemaError(f"{table}.{field.name}: {arrays[-1].null_count} null value(s) in a required column")
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _none_if_nan(v: Any) -> Any:
+    if v is None:
+        return None
+    if isinstance(v, float) and v != v:
+        return None
+    if v is pd.NaT:
+        return None
+    return v
+
+
+@dataclass(frozen=True)
+class WriteStats:
+    table: str
+    partitions: tuple[int, ...]
+    rows_written: int
+    rows_replaced: int
+
+
+def write_partitions(table: str, new: pa.Table, out: str,
+                     accessions_by_year: Mapping[int, set[str]]) -> WriteStats:
+    """Upsert: in each year of `accessions_by_year`, replace those accessions' rows with `new`'s.
+
+    The accessions, not the new rows, decide what is replaced, so a filing that now yields no
+    issuance rows loses its old ones.
+    """
+    fs, root = resolve_fs(out)
+    base = f"{root}/{table}"
+    years = sorted(set(accessions_by_year) | set(new.column(PARTITION_COLUMN).to_pylist()))
+    replaced = 0
+    written = 0
+    for year in years:
+        folder = f"{base}/{PARTITION_COLUMN}={year}"
+        final = f"{folder}/{PART_FILE}"
+        fresh = new.filter(pc.equal(new.column(PARTITION_COLUMN), pa.scalar(year, pa.int32())))
+        fresh = fresh.drop_columns([PARTITION_COLUMN])
+        old = _read_partition_file(fs, final, table)
+        if old is not None:
+            drop = pa.array(sorted(accessions_by_year.get(year, set()) | set(fresh.column("accession_number").to_pylist())),
+                            pa.string())
+            keep = pc.invert(pc.is_in(old.column("accession_number"), value_set=drop))
+            replaced += old.num_rows - pc.sum(keep.cast(pa.int64())).as_py()
+            merged = pa.concat_tables([old.filter(keep), fresh])
+        else:
+            merged = fresh
+        merged = merged.sort_by([(k, "ascending") for k in SORT_KEYS[table]])
+        _write_atomic(fs, folder, final, merged, table)
+        written += fresh.num_rows
+    return WriteStats(table, tuple(years), written, replaced)
+
+
+def _read_partition_file(fs: pafs.FileSystem, path: str, table: str) -> pa.Table | None:
+    info = fs.get_file_info(path)
+    if info.type != pafs.FileType.File:
+        return None
+    with fs.open_input_file(path) as f:
+        return pq.read_table(f, schema=file_schema(table))
+
+
+def _write_atomic(fs: pafs.FileSystem, folder: str, final: str, data: pa.Table, table: str) -> None:
+    data = data.cast(file_schema(table))
+    if isinstance(fs, pafs.LocalFileSystem):
+        fs.create_dir(folder, recursive=True)
+        tmp = f"{folder}/.{PART_FILE}.{uuid.uuid4().hex}.tmp"
+        try:
+            pq.write_table(data, tmp, filesystem=fs, **WRITE_OPTIONS)
+            os.replace(tmp, final)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    else:  # an object store PUT is atomic per object; no directory markers (see docs/storage.md)
+        with fs.open_output_stream(final) as f:
+            pq.write_table(data, f, **WRITE_OPTIONS)
+
+
+def dataset(table: str, out: str) -> ds.Dataset:
+    """The table as a pyarrow dataset with the declared schema and typed partition column."""
+    fs, root = resolve_fs(out)
+    partitioning = ds.partitioning(pa.schema([pa.field(PARTITION_COLUMN, pa.int32())]), flavor="hive")
+    base = f"{root}/{table}"
+    if fs.get_file_info(base).type == pafs.FileType.NotFound:
+        return ds.dataset(pa.table({n: pa.array([], t) for n, t in zip(arrow_schema(table).names, arrow_schema(table).types)}),
+                          schema=arrow_schema(table))
+    return ds.dataset(base, filesystem=fs, format="parquet", partitioning=partitioning,
+                      schema=arrow_schema(table))
+
+
+def read_arrow(table: str, out: str, *, years: Iterable[int] | None = None,
+               ciks: Iterable[int] | None = None, columns: list[str] | None = None) -> pa.Table:
+    expr = None
+    if years is not None:
+        expr = pc.field(PARTITION_COLUMN).isin([int(y) for y in years])
+    if ciks is not None:
+        cond = pc.field("cik").isin([int(c) for c in ciks])
+        expr = cond if expr is None else expr & cond
+    t = dataset(table, out).to_table(columns=columns, filter=expr)
+    keys = [k for k in SORT_KEYS[table] if columns is None or k in columns]
+    return t.sort_by([(k, "ascending") for k in keys]) if keys else t
+
+
+def read_table(table: str, out: str, *, years: Iterable[int] | None = None, ciks: Iterable[int] | None = None,
+               columns: list[str] | None = None, exact: bool = True) -> pd.DataFrame:
+    """A table as a DataFrame; `exact` keeps decimals, dates and lists as pyarrow dtypes."""
+    t = read_arrow(table, out, years=years, ciks=ciks, columns=columns)
+    if exact:
+        return t.to_pandas(types_mapper=pd.ArrowDtype)
+    return t.to_pandas()
+
+
+@contextlib.contextmanager
+def output_lock(out: str) -> Iterator[None]:
+    """Refuse a second run on the same local output folder while one is writing."""
+    fs, root = resolve_fs(out)
+    if not isinstance(fs, pafs.LocalFileSystem):
+        yield
+        return
+    Path(root).mkdir(parents=True, exist_ok=True)
+    lock = Path(root) / LOCK_FILE
+    me = {"pid": os.getpid(), "host": socket.gethostname()}
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            holder = _lock_holder(lock)
+            if holder and holder.get("host") == me["host"] and not _pid_alive(int(holder.get("pid", 0))):
+                lock.unlink(missing_ok=True)  # left by a run that was killed
+                continue
+            raise OutputLocked(f"{root} is being written by another edgar8k run ({holder}); wait for it to "
+                               f"finish, or delete {lock} if that run is gone") from None
+        with os.fdopen(fd, "w") as f:
+            json.dump(me, f)
+        break
+    try:
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _lock_holder(lock: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(lock.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

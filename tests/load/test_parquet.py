@@ -1,0 +1,109 @@
+import datetime as dt
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from edgar8k.load.parquet import OutputLocked, SchemaError, output_lock, read_table, to_table, write_partitions
+from edgar8k.load.schema import FILINGS_COLUMNS, ISSUANCES_COLUMNS, arrow_schema, data_dictionary_markdown
+
+
+def filing(acc: str, day: dt.date, **kw) -> dict:
+    row = {"accession_number": acc, "cik": 1, "company_name": "X", "form_type": "8-K", "filing_date": day,
+           "has_issuance": True, "status": "ok", "filing_year": day.year}
+    row.update(kw)
+    return row
+
+
+def issuance(acc: str, day: dt.date, t: int = 0, s: int = 0, **kw) -> dict:
+    row = {"accession_number": acc, "cik": 1, "filing_date": day, "transaction_index": t, "security_index": s,
+           "security_type": "common_stock", "shares": 100, "price_per_share": Decimal("0.0001"),
+           "purchasers": ["A"], "filing_year": day.year}
+    row.update(kw)
+    return row
+
+
+def write(out: Path, filings: list[dict], issuances: list[dict]) -> None:
+    by_year: dict[int, set[str]] = {}
+    for f in filings:
+        by_year.setdefault(f["filing_year"], set()).add(f["accession_number"])
+    write_partitions("filings", to_table("filings", filings), str(out), by_year)
+    write_partitions("issuances", to_table("issuances", issuances), str(out), by_year)
+
+
+def digest(out: Path) -> dict[str, str]:
+    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.rglob("*.parquet"))}
+
+
+D1, D2 = dt.date(2001, 3, 13), dt.date(2002, 1, 2)
+
+
+def test_upsert_replaces_exactly_the_filings_written(tmp_path):
+    write(tmp_path, [filing("a", D1), filing("b", D1), filing("c", D2)],
+          [issuance("a", D1), issuance("a", D1, s=1), issuance("b", D1), issuance("c", D2)])
+    # "a" is reprocessed and now has no issuance: its old rows must go; "b" and "c" stay.
+    write(tmp_path, [filing("a", D1, has_issuance=False)], [])
+    iss = read_table("issuances", str(tmp_path))
+    assert sorted(iss["accession_number"]) == ["b", "c"]
+    fil = read_table("filings", str(tmp_path))
+    assert list(fil["accession_number"]) == ["a", "b", "c"]
+    assert not fil.set_index("accession_number").loc["a", "has_issuance"]
+
+
+def test_rewrite_gives_identical_bytes_whatever_the_order(tmp_path):
+    rows_f = [filing("a", D1), filing("b", D1), filing("c", D2)]
+    rows_i = [issuance("a", D1), issuance("b", D1, s=1), issuance("b", D1), issuance("c", D2)]
+    write(tmp_path / "one", rows_f, rows_i)
+    write(tmp_path / "two", rows_f[::-1], rows_i[::-1])
+    write(tmp_path / "two", rows_f[:1], rows_i[:1])  # a rerun of part of the range
+    assert digest(tmp_path / "one") == digest(tmp_path / "two")
+    assert set(digest(tmp_path / "one")) == {
+        "filings/filing_year=2001/part-0.parquet", "filings/filing_year=2002/part-0.parquet",
+        "issuances/filing_year=2001/part-0.parquet", "issuances/filing_year=2002/part-0.parquet"}
+
+
+def test_decimals_dates_and_lists_survive_every_reader(tmp_path):
+    write(tmp_path, [filing("a", D1)], [issuance("a", D1, price_per_share=Decimal("0.0001"),
+                                                 expiration_date=dt.date(2006, 3, 8))])
+    df = read_table("issuances", str(tmp_path))
+    assert df.loc[0, "price_per_share"] == Decimal("0.0001")
+    assert str(df["filing_year"].dtype).startswith("int32")
+    con = duckdb.connect()
+    got = con.execute(
+        f"select price_per_share, expiration_date, purchasers, filing_year from read_parquet("
+        f"'{tmp_path}/issuances/*/*.parquet', hive_partitioning=true)").fetchall()
+    assert got == [(Decimal("0.0001"), dt.date(2006, 3, 8), ["A"], 2001)]
+    file_schema = pq.read_schema(tmp_path / "issuances/filing_year=2001/part-0.parquet")
+    assert file_schema.field("price_per_share").type == pa.decimal128(24, 8)
+    assert file_schema.metadata[b"edgar8k.schema_version"] == b"1"
+
+
+def test_bad_rows_are_refused_with_the_column_named():
+    with pytest.raises(SchemaError, match="issuances.security_type"):
+        to_table("issuances", [issuance("a", D1, security_type="stock")])
+    with pytest.raises(SchemaError, match="not in the declared schema.*'colour'"):
+        to_table("filings", [filing("a", D1, colour="red")])
+    with pytest.raises(SchemaError, match="shares"):
+        to_table("issuances", [issuance("a", D1, shares="many")])
+
+
+def test_second_writer_is_refused_and_a_dead_lock_is_taken_over(tmp_path):
+    with output_lock(str(tmp_path)):
+        with pytest.raises(OutputLocked, match="another edgar8k run"):
+            with output_lock(str(tmp_path)):
+                pass
+    (tmp_path / "_edgar8k.lock").write_text('{"pid": 999999999, "host": "%s"}' % __import__("socket").gethostname())
+    with output_lock(str(tmp_path)):
+        pass
+    assert not (tmp_path / "_edgar8k.lock").exists()
+
+
+def test_data_dictionary_documents_every_declared_column():
+    md = data_dictionary_markdown()
+    for col in FILINGS_COLUMNS + ISSUANCES_COLUMNS:
+        assert f"`{col.name}`" in md
+    assert set(arrow_schema("issuances").names) == {c.name for c in ISSUANCES_COLUMNS}
