@@ -8,10 +8,12 @@ found at an offset can be attributed to the 8-K body or to the exhibit it came f
 from __future__ import annotations
 
 from edgar8k.transform.items import split_items
-from edgar8k.transform.model import Document, FilingText, Segment, Submission
+from edgar8k.transform.model import Document, FilingText, ParseError, Submission, Segment
 from edgar8k.transform.text import document_text
 
 PRIMARY_LABEL = "8-K"
+MAX_PRIMARY_CHARS = 16_000_000  # real 8-K bodies are well under 2 MB; bigger is junk or a mis-filed dump
+MAX_EXHIBIT_CHARS = 4_000_000  # an EX-99 this large is a data tape or financial statements, not a release
 
 
 def primary_document(sub: Submission) -> Document | None:
@@ -41,19 +43,26 @@ def exhibits(sub: Submission) -> list[str]:
 
 
 def build_filing_text(sub: Submission) -> FilingText:
-    """Primary text plus press-release exhibits, with segments and the items found in the 8-K part."""
+    """Primary text plus press-release exhibits, with segments and the items found in the 8-K part.
+
+    Raises ParseError when the primary document is too large to be a real 8-K body; oversized
+    EX-99 documents are left out of the text (they still appear in `exhibits`).
+    """
     primary = primary_document(sub)
     parts: list[str] = []
     segments: list[Segment] = []
     pos = 0
     if primary is not None:
+        if len(primary.body) > MAX_PRIMARY_CHARS:
+            raise ParseError(f"primary document ({primary.type}) is {len(primary.body):,} characters, "
+                             f"over the {MAX_PRIMARY_CHARS:,} limit")
         body = document_text(primary)
         parts.append(body)
         segments.append(Segment(PRIMARY_LABEL, 0, len(body)))
         pos = len(body)
     primary_end = pos
     for doc in sub.documents:
-        if doc is primary or not is_press_release(doc):
+        if doc is primary or not is_press_release(doc) or len(doc.body) > MAX_EXHIBIT_CHARS:
             continue
         body = document_text(doc)
         if not body.strip():

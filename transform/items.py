@@ -23,14 +23,15 @@ MODERN_ITEMS = frozenset({
 })
 LEGACY_ITEMS = frozenset(str(i) for i in range(1, 13))
 
-_NUM = r"(\d{1,2}(?:[ \t]?\.[ \t]?\d{2}(?!\d))?)"
+_NUM = r"(\d{1,2}(?:[ \t]?\.[ \t]?\d{2}(?!\d))?)(?:\([a-z0-9]{1,3}\))*"
 _HEADING = re.compile(
     r"^[ \t|*]*ITEMS?[ \t]*" + _NUM
-    + r"((?:[ \t]*(?:,|and|&|,[ \t]*and)[ \t]*(?:ITEMS?[ \t]*)?\d{1,2}(?:[ \t]?\.[ \t]?\d{2}(?!\d))?)*)"
+    + r"((?:[ \t]*(?:,|and|&|,[ \t]*and)[ \t]*(?:ITEMS?[ \t]*)?\d{1,2}(?:[ \t]?\.[ \t]?\d{2}(?!\d))?(?:\([a-z0-9]{1,3}\))*)*)"
     + r"[ \t]*(?:[.:)\-\u2014|][ \t.:|\-\u2014]*)?(.*)$",
     re.I | re.M,
 )
 _MORE = re.compile(r"\d{1,2}(?:[ \t]?\.[ \t]?\d{2}(?!\d))?")
+_PAREN = re.compile(r"\([a-z0-9]{1,3}\)", re.I)
 _MIN_BODY = 20
 
 
@@ -63,7 +64,7 @@ def find_headings(text: str, filing_date: dt.date | None = None) -> list[tuple[i
     found: list[tuple[int, int, list[str], str]] = []
     for m in _HEADING.finditer(text):
         first = _normalise_number(m.group(1))
-        numbers = [first] + [_normalise_number(x) for x in _MORE.findall(m.group(2) or "")]
+        numbers = [first] + [_normalise_number(x) for x in _MORE.findall(_PAREN.sub("", m.group(2) or ""))]
         numbers = [n for n in numbers if _valid(n, modern)]
         rest = m.group(3) or ""
         if not numbers or not _title_ok(rest):

@@ -79,8 +79,18 @@ class _Header:
 def parse_submission(raw: bytes) -> Submission:
     """Parse a full submission, a feed `.nc` file, or a bare primary document.
 
-    Raises ParseError with a one-line reason for input that is not a readable filing.
+    Raises ParseError with a one-line reason for input that is not a readable filing; any other
+    failure inside the parser is reported the same way, so one bad filing never stops a run.
     """
+    try:
+        return _parse(raw)
+    except ParseError:
+        raise
+    except (ValueError, TypeError, IndexError, KeyError, RecursionError, MemoryError) as e:
+        raise ParseError(f"unparseable submission ({type(e).__name__}: {e})") from e
+
+
+def _parse(raw: bytes) -> Submission:
     if not isinstance(raw, (bytes, bytearray, memoryview)):
         raise ParseError(f"expected bytes, got {type(raw).__name__}")
     raw = bytes(raw)

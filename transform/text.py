@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree, html as lhtml
+from lxml import etree
 
 from edgar8k.transform.model import Document
 
-_PARSER = lhtml.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True,
+                           no_network=True)
 
 _SKIP = frozenset({"head", "script", "style", "title", "noscript", "template", "ix:header", "xbrli:context",
                    "ix:hidden", "ix:references", "ix:resources", "object", "iframe", "svg"})
@@ -37,6 +38,7 @@ _TRANSLATE = str.maketrans({
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-",
 })
+_TYPOGRAPHIC = re.compile("[" + "".join(chr(c) for c in _TRANSLATE) + "]")
 _HTML_SNIFF = re.compile(r"<(?:html|body|div|font|br|p|span|tr|td|b|i|center|meta|head|!doctype|\?xml)[\s/>]",
                          re.I)
 _XML_DECL = re.compile(r"\A\s*<\?xml[^>]*\?>")
@@ -50,8 +52,8 @@ def html_to_text(html: str) -> str:
     if not html or not html.strip():
         return ""
     try:
-        root = lhtml.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=_PARSER)
-    except (etree.ParserError, ValueError):
+        root = etree.fromstring(html.encode("utf-8", "surrogatepass"), parser=_PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return _bs4_text(html)
     if root is None:
         return ""
@@ -61,57 +63,60 @@ def html_to_text(html: str) -> str:
 def _walk(root: etree._Element) -> list[str]:
     """One pass over the tree, emitting text, tails and boundary marks; rows are folded into lines."""
     out: list[str] = []
+    append = out.append
     rows: list[tuple[int, list[str]]] = []
     cells: list[int] = []
     walker = etree.iterwalk(root, events=("start", "end"))
-    skipped: set[int] = set()
+    skipping = None
     for event, el in walker:
         tag = el.tag
-        if not isinstance(tag, str):
-            if event == "end" and el.tail:
-                out.append(el.tail)
-            continue
-        tag = tag.lower()
         if event == "start":
+            if tag.__class__ is not str:
+                continue
             style = el.get("style")
-            if tag in _SKIP or (style is not None and _HIDDEN.search(style)):
+            if tag in _SKIP or (style is not None and "none" in style and _HIDDEN.search(style)):
                 walker.skip_subtree()
-                skipped.add(id(el))
+                skipping = el
                 continue
             if tag in _PARA:
-                out.append(_PARA_MARK)
+                append(_PARA_MARK)
             elif tag in _LINE:
-                out.append(_LINE_MARK)
+                append(_LINE_MARK)
             elif tag == "tr":
                 rows.append((len(out), []))
             elif tag in _CELL:
                 cells.append(len(out))
-            if el.text:
-                out.append(el.text)
+            text = el.text
+            if text:
+                append(text)
             continue
-        if id(el) in skipped:
-            skipped.discard(id(el))
+        if el is skipping:
+            skipping = None
+        elif tag.__class__ is not str:
+            pass
+        elif tag in _PARA:
+            append(_PARA_MARK)
         elif tag in _CELL and cells:
             start = cells.pop()
-            cell = _SPACES.sub(" ", "".join(p for p in out[start:] if p[:1] != "\x00")).strip()
+            cell = _SPACES.sub(" ", "".join([" " if p[:1] == "\x00" else p for p in out[start:]])).strip()
             del out[start:]
-            if rows and cell:
-                rows[-1][1].append(cell)
-            elif cell:
-                out.append(cell)
+            if cell:
+                if rows:
+                    rows[-1][1].append(cell)
+                else:
+                    append(cell)
         elif tag == "tr" and rows:
             start, row = rows.pop()
             del out[start:]
             if row:
-                out.append(_LINE_MARK)
-                out.append(" | ".join(row))
-                out.append(_LINE_MARK)
-        elif tag in _PARA:
-            out.append(_PARA_MARK)
+                append(_LINE_MARK)
+                append(" | ".join(row))
+                append(_LINE_MARK)
         elif tag in _LINE and tag != "br":
-            out.append(_LINE_MARK)
-        if el.tail:
-            out.append(el.tail)
+            append(_LINE_MARK)
+        tail = el.tail
+        if tail:
+            append(tail)
     return out
 
 
@@ -146,8 +151,11 @@ def _finish(parts: list[str]) -> str:
 
 def normalize_chars(s: str) -> str:
     """Typographic quotes and hyphens to ASCII, zero-width characters dropped."""
-    s = _ZERO_WIDTH.sub("", s)
-    return s.translate(_TRANSLATE)
+    if _ZERO_WIDTH.search(s):
+        s = _ZERO_WIDTH.sub("", s)
+    if _TYPOGRAPHIC.search(s):
+        s = s.translate(_TRANSLATE)
+    return s
 
 
 def _bs4_text(html: str) -> str:
