@@ -11,6 +11,7 @@ import random
 import re
 import threading
 import time
+from collections import deque
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
@@ -63,13 +64,18 @@ class TokenBucket:
     """A locked token bucket of capacity 1: requests leave at most `rate` per second, never in bursts.
 
     Each caller reserves the next free slot under the lock and sleeps outside it, so slots are spaced
-    exactly 1/rate apart across all threads and an idle period earns no credit.
+    1/rate apart across all threads and an idle period earns no credit. A plain bucket still lets
+    rate+1 requests into one second (the first and the last at its edges), so the slot is also kept
+    `margin` seconds clear of a one-second window that already holds floor(rate) requests: any
+    sliding second, as a server measures it, sees at most floor(rate) of ours.
     """
 
-    def __init__(self, rate: float):
+    def __init__(self, rate: float, margin: float = 0.02):
         if rate <= 0:
             raise ValueError(f"rate must be positive, got {rate}")
         self.interval = 1.0 / rate
+        self.margin = margin
+        self._recent: deque[float] = deque(maxlen=max(1, int(rate)))
         self._next = 0.0
         self._lock = threading.Lock()
 
@@ -77,6 +83,9 @@ class TokenBucket:
         with self._lock:
             now = time.monotonic()
             slot = max(now, self._next)
+            if len(self._recent) == self._recent.maxlen:
+                slot = max(slot, self._recent[0] + 1.0 + self.margin)
+            self._recent.append(slot)
             self._next = slot + self.interval
         delay = slot - time.monotonic()
         if delay > 0:

@@ -46,6 +46,8 @@ def fetch_submission(client: EdgarClient, store: RawStore, entry: IndexEntry) ->
         return rec
     for path in candidate_paths(entry):
         data = client.get(path)
+        if data == b"":
+            raise FetchError(acc, f"empty response for {path}")
         if data is not None:
             return store.put(acc, data, client.url_for(path))
     raise FetchError(acc, "submission not found at " + ", ".join(candidate_paths(entry)))
