@@ -14,13 +14,22 @@ The output is a pure function of the input, so offsets into it are stable.
 from __future__ import annotations
 
 import re
+import threading
 
 from lxml import etree
 
 from edgar8k.transform.model import Document
 
-_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True,
-                           no_network=True)
+_LOCAL = threading.local()
+
+
+def _parser() -> etree.HTMLParser:
+    """One parser per thread: lxml parsers keep state (the error log) and must not be shared."""
+    p = getattr(_LOCAL, "parser", None)
+    if p is None:
+        p = _LOCAL.parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                                             huge_tree=True, no_network=True)
+    return p
 
 _SKIP = frozenset({"head", "script", "style", "title", "noscript", "template", "ix:header", "xbrli:context",
                    "ix:hidden", "ix:references", "ix:resources", "object", "iframe", "svg"})
@@ -51,10 +60,13 @@ def html_to_text(html: str) -> str:
     """HTML or inline XBRL to normalised text; "" for markup with no visible text."""
     if not html or not html.strip():
         return ""
+    parser = _parser()
     try:
-        root = etree.fromstring(html.encode("utf-8", "surrogatepass"), parser=_PARSER)
+        root = etree.fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return _bs4_text(html)
+    if any(e.level_name == "FATAL" for e in parser.error_log):
+        return _bs4_text(html)  # libxml2 gave up part-way (e.g. nesting deeper than 2048)
     if root is None:
         return ""
     return _finish(_walk(root))
@@ -74,7 +86,7 @@ def _walk(root: etree._Element) -> list[str]:
             if tag.__class__ is not str:
                 continue
             style = el.get("style")
-            if tag in _SKIP or (style is not None and "none" in style and _HIDDEN.search(style)):
+            if tag in _SKIP or (style is not None and "none" in style.lower() and _HIDDEN.search(style)):
                 walker.skip_subtree()
                 skipping = el
                 continue
@@ -172,7 +184,7 @@ def _bs4_text(html: str) -> str:
     return normalize_chars("\n".join(ln for ln in lines if ln))
 
 
-_SGML_TAG_LINE = re.compile(r"^[ \t]*(?:</?(?:PAGE|TABLE|CAPTION|S|C|FN|R|F\d*)>[ \t]*)+$", re.I | re.M)
+_SGML_TAG_LINE = re.compile(r"^[ \t]*(?:</?(?:PAGE|TABLE|CAPTION|S|C|FN|R|F\d*)>[ \t]*)+(?:\n|\Z)", re.I | re.M)
 _PAGE_INLINE = re.compile(r"<PAGE>", re.I)
 _TRAILING = re.compile(r"[ \t]+$", re.M)
 _BLANKS = re.compile(r"\n{3,}")

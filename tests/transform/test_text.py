@@ -1,0 +1,102 @@
+"""HTML, inline XBRL and old plain text to the text the extractor reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from edgar8k.transform.model import Document
+from edgar8k.transform.sgml import parse_submission
+from edgar8k.transform.text import document_text, html_to_text, looks_like_html, plain_text
+from tests.corpus import require_shared
+
+IXBRL = """<?xml version="1.0" encoding="utf-8" ?>
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:ix="http://www.xbrl.org/2013/inlineXBRL">
+<head><title>8-K</title><style>p {color: red}</style></head>
+<body>
+<div style="display:none"><ix:header><ix:hidden><ix:nonNumeric name="dei:AmendmentFlag">false</ix:nonNumeric>
+</ix:hidden><ix:resources><xbrli:context id="c1">0000320193</xbrli:context></ix:resources></ix:header></div>
+<p style="font-weight:bold">Item&#160;3.02&nbsp;&nbsp;Unregistered Sales of Equity Securities.</p>
+<p>On March&nbsp;9, 2021, the Company issued <ix:nonFraction name="us-gaap:Shares">1,250,000</ix:nonFraction>
+   shares at $5.00 per share &amp; a warrant.<br/>The Company&#8217;s &#8220;Warrant&#8221; expires.</p>
+<div><div><span>Nested</span> <b>inline</b><i>text</i></div></div>
+<table>
+<tr><td>Exhibit No.</td><td>&#160;</td><td>Description</td></tr>
+<tr><td><p>99.1</p></td><td></td><td>Press release<br>dated March 9</td></tr>
+</table>
+<p style="DISPLAY: NONE">hidden paragraph</p>
+<script>var x = "script";</script>
+</body></html>"""
+
+
+def test_inline_xbrl_to_text() -> None:
+    text = html_to_text(IXBRL)
+    assert text == (
+        "Item 3.02 Unregistered Sales of Equity Securities.\n\n"
+        "On March 9, 2021, the Company issued 1,250,000 shares at $5.00 per share & a warrant.\n"
+        "The Company's \"Warrant\" expires.\n\n"
+        "Nested inlinetext\n\n"
+        "Exhibit No. | Description\n"
+        "99.1 | Press release dated March 9"
+    )
+
+
+def test_hidden_content_never_reaches_the_text() -> None:
+    text = html_to_text(IXBRL)
+    for hidden in ("AmendmentFlag", "false", "0000320193", "hidden paragraph", "var x", "color: red", "8-K"):
+        assert hidden not in text
+
+
+def test_text_is_deterministic_and_has_no_stray_whitespace() -> None:
+    a, b = html_to_text(IXBRL), html_to_text(IXBRL)
+    assert a == b
+    assert "\xa0" not in a and "  " not in a and "\n\n\n" not in a
+    assert all(line == line.strip() for line in a.split("\n"))
+
+
+@pytest.mark.parametrize("html", ["", "   ", "<html></html>", "<html><body><div style='display:none'>x</div></body></html>",
+                                  "<!-- only a comment -->"])
+def test_markup_without_visible_text_is_empty(html: str) -> None:
+    assert html_to_text(html) == ""
+
+
+def test_broken_and_deeply_nested_markup_does_not_fail() -> None:
+    assert html_to_text("<p>unclosed <b>bold <i>both</p><td>cell outside a row") == "unclosed bold both\n\ncell outside a row"
+    deep = "<div>" * 5000 + "deep" + "</div>" * 5000
+    assert html_to_text(deep) == "deep"
+
+
+def test_plain_text_keeps_lines_and_drops_sgml_markup() -> None:
+    raw = ("\r\n   FORM 8-K\r\n\r\n\r\n\r\nITEM 5.  OTHER EVENTS\r\n   The Company issued 1,000\r\nshares.\f\r\n"
+           "<PAGE>   2\r\n<TABLE>\r\n<CAPTION>\r\n<S>          <C>\r\n  Shares       1,000\r\n</TABLE>\r\n"
+           "Page 3<PAGE>\r\n")
+    assert plain_text(raw) == ("   FORM 8-K\n\nITEM 5.  OTHER EVENTS\n   The Company issued 1,000\nshares.\n\n"
+                               "   2\n  Shares       1,000\nPage 3")
+
+
+def test_html_is_recognised_by_name_or_tags_not_by_page_markers() -> None:
+    assert looks_like_html("plain", "x.htm")
+    assert not looks_like_html("<p>looks like html</p>", "x.txt")
+    assert looks_like_html("<HTML><BODY>x", None)
+    assert looks_like_html("\n<P>Paragraph", None)
+    assert not looks_like_html("<PAGE>\n<TABLE>\n<CAPTION>\n<S> <C>\n", None)
+
+
+def test_document_text_dispatches_and_skips_binaries() -> None:
+    html_doc = Document("8-K", 1, "a.htm", None, "<p>Item&nbsp;8.01</p>")
+    txt_doc = Document("8-K", 1, None, None, "<PAGE>\nItem 5.\n")
+    binary = Document("GRAPHIC", 2, "g.jpg", None, "", is_binary=True)
+    assert [document_text(d) for d in (html_doc, txt_doc, binary)] == ["Item 8.01", "Item 5.", ""]
+
+
+def test_every_corpus_document_converts_to_text() -> None:
+    shared = require_shared()
+    paths = sorted(p for p in (shared / "corpus" / "documents").rglob("*") if p.is_file())
+    assert len(paths) > 300
+    empty = []
+    for p in paths:
+        sub = parse_submission(p.read_bytes())
+        text = document_text(sub.documents[0])
+        if len(text) < (200 if p.suffix.startswith(".htm") else 50):
+            empty.append(p.name)
+        assert "ix:" not in text and "xbrli:" not in text and "\xa0" not in text, p
+    assert empty == []
