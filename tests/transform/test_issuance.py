@@ -1,0 +1,154 @@
+"""The issuance extractor on the founding seed, tiny literal snippets and the traps filings set."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from edgar8k.transform.issuance import EXTRACTOR_VERSION, extract_issuances, split_sentences
+from edgar8k.transform.model import FilingText, Segment, Transaction
+from tests.corpus import require_shared
+
+
+def plain(text: str) -> FilingText:
+    return FilingText(text=text, segments=(Segment("8-K", 0, len(text)),), items=())
+
+
+def extract(text: str, event: dt.date | None = dt.date(2021, 1, 5), company: str | None = "Acme Corp") -> list[Transaction]:
+    return extract_issuances(plain(text), filing_date=None, event_date=event, company_name=company)
+
+
+def seed_text() -> str:
+    return (require_shared() / "seeds" / "000_c925b9460a6f9d51.txt").read_text()
+
+
+def test_version_is_declared() -> None:
+    assert EXTRACTOR_VERSION.count(".") == 2
+
+
+def test_sentences_join_hard_wrapped_lines_and_keep_abbreviations() -> None:
+    text = ("ITEM 5. OTHER EVENTS\n\nOn March 9, 2001, Neo, Inc. (\"Neo\") issued 1,250,000\n"
+            "shares to IAT Syndicate Ltd.\nfor $5.00 per share. The U.S. holder\nagreed. Next one.")
+    sents = [s.text for s in split_sentences(text)]
+    assert sents == ["ITEM 5. OTHER EVENTS",
+                     'On March 9, 2001, Neo, Inc. ("Neo") issued 1,250,000 shares to IAT Syndicate Ltd. for $5.00 per share.',
+                     "The U.S. holder agreed.", "Next one."]
+
+
+def test_sentence_offsets_index_the_text() -> None:
+    text = "Heading\n\nFirst sentence here. Second\nsentence wraps."
+    for s in split_sentences(text):
+        assert text[s.start:s.end].replace("\n", " ") == s.text
+
+
+def test_seed_comes_out_exactly_right() -> None:
+    text = seed_text()
+    txs = extract_issuances(plain(text), filing_date=dt.date(2001, 3, 13), event_date=dt.date(2001, 3, 9),
+                            company_name="NEOTHERAPEUTICS INC")
+    assert len(txs) == 1
+    t = txs[0]
+    assert (t.offering_type, t.registration, t.exemption) == ("registered_direct", "registered", None)
+    assert t.aggregate_consideration == Decimal(5000000)
+    assert (t.agreement_date, t.closing_date) == (dt.date(2001, 3, 8), dt.date(2001, 3, 9))
+    assert t.purchasers == ["IAT ReInsurance Syndicate Ltd."]
+    assert t.source_item == "5"
+    stock, warrant = t.securities
+    assert (stock.security_type, stock.shares, stock.price_per_share) == ("common_stock", 1250000, None)
+    assert (warrant.security_type, warrant.shares, warrant.exercise_price, warrant.expiration_date) == (
+        "warrant", 125000, Decimal("5.00"), dt.date(2006, 3, 8))
+    assert warrant.price_per_share is None  # 107% of a 30-day average is not a price
+    sentence = text[stock.evidence_start:stock.evidence_end]
+    assert sentence.startswith("On March 9, 2001, NeoTherapeutics") and sentence.endswith("$5,000,000.")
+    for sec in (stock, warrant):
+        for e in sec.field_evidence:
+            assert text[e.start:e.end] == e.value
+    assert {e.field: e.value for e in warrant.field_evidence} == {
+        "shares": "125,000", "exercise_price": "$5.00", "expiration_date": "March 8, 2006"}
+    by_field = {e.field: e.value for e in t.field_evidence}
+    assert by_field["aggregate_consideration"] == "$5,000,000"
+    assert by_field["agreement_date"] == "March 8, 2001"
+
+
+def test_units_with_warrants_and_a_term_resolved_against_closing() -> None:
+    text = ("Item 8.01 Other Events.\n\nOn January 5, 2021, Acme Corp (the \"Company\") closed its underwritten "
+            "public offering of 2,000,000 units at a public offering price of $4.00 per unit, each unit consisting "
+            "of one share of common stock and one-half of one warrant. Each whole warrant has an exercise price "
+            "of $4.50 per share and will expire five years from the date of issuance. The gross proceeds were "
+            "approximately $8.0 million, before deducting underwriting discounts.")
+    (t,) = extract(text)
+    assert t.offering_type == "public_offering" and t.registration == "registered"
+    assert t.aggregate_consideration == Decimal(8000000)
+    assert t.closing_date == dt.date(2021, 1, 5)
+    stock, warrant = t.securities
+    assert (stock.security_type, stock.shares, stock.price_per_share) == ("common_stock", 2000000, Decimal("4.00"))
+    assert (warrant.security_type, warrant.shares, warrant.exercise_price) == ("warrant", 1000000, Decimal("4.50"))
+    assert (warrant.expiration_term, warrant.expiration_date) == ("five years", dt.date(2026, 1, 5))
+
+
+def test_notes_offering_each_series_is_a_security() -> None:
+    text = ("Item 8.01 Other Events.\n\nOn January 5, 2021, Acme Corp entered into an underwriting agreement "
+            "for the offer and sale of $500,000,000 aggregate principal amount of its 2.250% Senior Notes due 2031 "
+            "and $750,000,000 aggregate principal amount of its 3.100% Senior Notes due 2051, pursuant to a "
+            "registration statement on Form S-3.")
+    (t,) = extract(text)
+    assert [(s.security_type, s.principal_amount, s.shares) for s in t.securities] == [
+        ("note", Decimal(500000000), None), ("note", Decimal(750000000), None)]
+    assert t.registration == "registered" and t.agreement_date == dt.date(2021, 1, 5)
+
+
+def test_private_placement_cites_the_exemption() -> None:
+    text = ("Item 3.02 Unregistered Sales of Equity Securities.\n\nOn January 4, 2021, Acme Corp sold 500,000 shares "
+            "of common stock at $2.00 per share to accredited investors for gross proceeds of $1,000,000. "
+            "The shares were issued in reliance on Section 4(a)(2) of the Securities Act and Rule 506(b) of "
+            "Regulation D.")
+    (t,) = extract(text)
+    assert (t.offering_type, t.registration) == ("private_placement", "exempt")
+    assert t.exemption is not None and "Section 4(a)(2)" in t.exemption and "Rule 506(b)" in t.exemption
+    assert t.purchasers == []
+    (s,) = t.securities
+    assert (s.shares, s.price_per_share) == (500000, Decimal("2.00"))
+
+
+@pytest.mark.parametrize("text", [
+    "On January 4, 2021, the Company repurchased 1,000,000 shares of its common stock at $3.00 per share.",
+    "The Board declared a dividend of $0.25 per share of common stock payable to holders of record.",
+    "On January 4, 2021, the Company granted options to purchase 250,000 shares of common stock at an exercise "
+    "price of $3.00 per share to its Chief Executive Officer under its equity incentive plan.",
+    "The selling stockholders may sell up to 2,000,000 shares of common stock from time to time.",
+    "As of January 4, 2021, there were 25,000,000 shares of common stock outstanding.",
+    "On January 4, 2021, the Company issued a press release announcing its results for the quarter.",
+    "On January 4, 2021, the Company entered into a merger agreement under which Acme will acquire Beta Inc. "
+    "and each share of Beta common stock will be converted into 0.5 shares of Acme common stock.",
+])
+def test_traps_are_not_issuances(text: str) -> None:
+    assert extract("Item 8.01 Other Events.\n\n" + text) == []
+
+
+def test_earlier_offering_is_not_reported_again() -> None:
+    text = ("Item 8.01 Other Events.\n\nIn March 2019, the Company had sold 1,000,000 shares of common stock in a "
+            "private placement completed on March 5, 2019.")
+    assert extract(text) == []
+
+
+def test_placement_agent_warrants_are_left_out() -> None:
+    text = ("Item 1.01.\n\nOn January 4, 2021, Acme Corp entered into a securities purchase agreement with "
+            "Alpha Fund LP pursuant to which it sold 1,000,000 shares of common stock at $1.50 per share in a "
+            "registered direct offering. The Company also issued to the placement agent warrants to purchase "
+            "50,000 shares of common stock at an exercise price of $1.875 per share.")
+    (t,) = extract(text)
+    assert [s.security_type for s in t.securities] == ["common_stock"]
+    assert t.offering_type == "registered_direct"
+    assert t.purchasers == ["Alpha Fund LP"]
+
+
+def test_source_item_is_the_exhibit_label_for_press_releases() -> None:
+    body = "Item 8.01 Other Events.\n\nSee the press release."
+    pr = ("\n\nAcme Corp Announces Closing of Offering\n\nOn January 5, 2021, Acme Corp issued 3,000,000 shares "
+          "of common stock at $1.00 per share in an underwritten public offering for gross proceeds of $3.0 million.")
+    text = body + pr
+    ft = FilingText(text=text, segments=(Segment("8-K", 0, len(body)), Segment("EX-99.1", len(body), len(text))))
+    (t,) = extract_issuances(ft, filing_date=None, event_date=dt.date(2021, 1, 5), company_name="Acme Corp")
+    assert t.source_item == "EX-99.1"
+    assert t.securities[0].evidence_start >= len(body)

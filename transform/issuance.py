@@ -1,0 +1,1075 @@
+"""Issuances of a company's own securities, read from 8-K text with the evidence for every value.
+
+The extractor is a small grammar, not a list of document patterns: sentences are split the way
+filings are written (hard-wrapped old text, one paragraph per line in HTML text), counts are bound
+to the security nouns that follow them ("1,250,000 shares of common stock", "warrants to purchase
+up to 125,000 shares"), money to the phrase that says what it is ("exercise price of", "per share",
+"gross proceeds of", "principal amount of"), and dates to the verbs and agreements around them.
+Sentences about something else (repurchases, dividends, compensation, resales, earlier deals,
+another company's stock, anti-dilution formulas, average prices) are filtered before binding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from edgar8k.transform.model import Evidence, FilingText, Security, Transaction
+from edgar8k.transform.numbers import (
+    Quantity, Term, add_term, find_dates, find_money, find_numbers, find_terms, fraction_word,
+)
+
+EXTRACTOR_VERSION = "0.1.0"
+
+# ---------------------------------------------------------------------------------------------
+# Sentences
+
+_ABBREVIATIONS = frozenset({
+    "inc", "ltd", "corp", "co", "no", "nos", "u.s", "sec", "mr", "mrs", "ms", "dr", "l.p", "l.l.c", "n.a",
+    "s.a", "n.v", "b.v", "st", "jr", "sr", "vs", "v", "etc", "approx", "i.e", "e.g", "jan", "feb", "mar",
+    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "p.c", "u.s.a", "est", "ste", "fig",
+    "par", "inc.", "plc", "s.p.a", "ag", "cos", "bros", "assoc", "dept", "av", "ave", "p.a", "a.g",
+})
+_BOUNDARY = re.compile(r"[.!?][\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9$])")
+_BLANK = re.compile(r"\n[ \t]*\n")
+_NUMBERED = re.compile(r"\b(?:item|no|nos|section|rule|article|exhibit)\s+[\d.]+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str  # the slice of the filing text with newlines as spaces (same length, same offsets)
+
+
+def _hard_line_breaks(block: str) -> list[int]:
+    """Offsets (within block) of single newlines that end a heading, table row or bullet."""
+    cuts: list[int] = []
+    pos = 0
+    lines = block.split("\n")
+    for i, line in enumerate(lines[:-1]):
+        pos += len(line)
+        nxt = lines[i + 1].strip()
+        stripped = line.strip()
+        starts_new = bool(re.match(r"[\"'(]?[A-Z0-9$]", nxt))
+        if (len(stripped) < 45 and starts_new and not stripped.endswith(",") or " | " in line
+                or nxt.startswith(("|", "·", "•", "*")) or re.match(r"\((?:[a-z]|[ivx]+|\d+)\)\s", nxt)
+                or " | " in lines[i + 1] or len(stripped) > 100):
+            cuts.append(pos)
+        pos += 1
+    return cuts
+
+
+def _is_abbreviation(before: str) -> bool:
+    token = re.search(r"([\w.&]+)$", before)
+    if not token:
+        return False
+    word = token.group(1).lower().rstrip(".")
+    if word in _ABBREVIATIONS:
+        return True
+    if len(word) == 1 and word.isalpha():
+        return True  # initials: "John E. Feltl"
+    return bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Sentence]:
+    """Sentences with their offsets in text; blank lines and headings are boundaries, a single
+    newline inside a wrapped paragraph is a space."""
+    end = len(text) if end is None else end
+    out: list[Sentence] = []
+    region = text[start:end]
+    block_starts = [0] + [m.end() for m in _BLANK.finditer(region)]
+    block_ends = [m.start() for m in _BLANK.finditer(region)] + [len(region)]
+    for bs, be in zip(block_starts, block_ends):
+        block = region[bs:be]
+        cuts = sorted(set(_hard_line_breaks(block)))
+        piece_starts = [0] + [c + 1 for c in cuts]
+        piece_ends = cuts + [len(block)]
+        for ps, pe in zip(piece_starts, piece_ends):
+            piece = block[ps:pe].replace("\n", " ")
+            s0 = 0
+            for m in _BOUNDARY.finditer(piece):
+                before = piece[s0:m.start()]
+                if _is_abbreviation(before) and not before[-1:].isdigit() or _NUMBERED.search(before):
+                    continue
+                out.append(_make(text, piece, start + bs + ps, s0, m.end()))
+                s0 = m.end()
+            out.append(_make(text, piece, start + bs + ps, s0, len(piece)))
+    return [s for s in out if s.text.strip()]
+
+
+def _make(text: str, piece: str, base: int, s: int, e: int) -> Sentence:
+    while s < e and piece[s].isspace():
+        s += 1
+    while e > s and piece[e - 1].isspace():
+        e -= 1
+    return Sentence(base + s, base + e, text[base + s:base + e].replace("\n", " "))
+
+
+# ---------------------------------------------------------------------------------------------
+# Regions: which item or exhibit a sentence belongs to
+
+_ITEM_HEAD = re.compile(r"(?im)^[ \t|]*item[ \t]+(\d{1,2}(?:\.\d{2})?)\.?(?=[\s|.:])")
+
+
+@dataclass(frozen=True)
+class Region:
+    label: str | None
+    start: int
+    end: int
+
+
+def regions(ft: FilingText) -> list[Region]:
+    """The stretches of text to read: items of the body (from ft.items, else headings found here)
+    and each exhibit; the cover page before the first item is left out when items are found."""
+    out: list[Region] = []
+    segments = ft.segments or ()
+    if not segments:
+        from edgar8k.transform.model import Segment
+        segments = (Segment("8-K", 0, len(ft.text)),)
+    for seg in segments:
+        if seg.label.upper().startswith("EX-"):
+            out.append(Region(seg.label.upper(), seg.start, seg.end))
+            continue
+        items = [i for i in ft.items if seg.start <= i.start < seg.end]
+        if items:
+            out.extend(Region(i.number, i.start, min(i.end, seg.end)) for i in items)
+            continue
+        heads = [(m.start(), m.group(1)) for m in _ITEM_HEAD.finditer(ft.text, seg.start, seg.end)]
+        if not heads:
+            out.append(Region(None, seg.start, seg.end))
+            continue
+        for k, (pos, num) in enumerate(heads):
+            stop = heads[k + 1][0] if k + 1 < len(heads) else seg.end
+            out.append(Region(_item_number(num), pos, stop))
+    return out
+
+
+def _item_number(num: str) -> str:
+    return num.lstrip("0") if "." not in num else num
+
+
+_EXHIBIT_ITEMS = {"7", "9.01", "13"}
+
+# ---------------------------------------------------------------------------------------------
+# Security nouns
+
+_SHARE_NOUN = re.compile(
+    r"\s*(?:\([^)]{0,40}\)\s*)?(?:(?:additional|newly[- ]issued|restricted|unregistered|registered|new|fully[- ]paid|"
+    r"authorized|validly[- ]issued|non-?assessable|and|,)\s+)*"
+    r"(?P<noun>pre-funded\s+warrants?|prefunded\s+warrants?|private\s+placement\s+warrants?|placement\s+warrants?|"
+    r"warrants?|units?|shares?|American\s+Depositary\s+Shares|ADSs?|ordinary\s+shares|"
+    r"(?:[A-Z][\w.-]*\s+){0,5}(?:Preferred|Common)\s+(?:Stock|Shares)|common\s+stock|rights?)\b",
+    re.IGNORECASE,
+)
+_SHARES_OF = re.compile(
+    r"\s+of\s+(?:the\s+Company'?s\s+|its\s+|our\s+|the\s+|such\s+|[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3}'s\s+)?"
+    r"(?P<title>(?:[\w.$%,-]+\s+){0,7}?(?:common\s+stock|preferred\s+stock|common\s+shares|ordinary\s+shares|"
+    r"preference\s+shares|capital\s+stock|stock|shares|Common\s+Stock|Preferred\s+Stock|ADSs?|"
+    r"American\s+Depositary\s+Shares))",
+    re.IGNORECASE,
+)
+_WARRANT_LEFT = re.compile(
+    r"(?P<w>(?:pre-?funded\s+)?warrants?|options?|rights?)\s+(?:\([^)]{0,60}\)\s+)?(?:(?:to|that\s+may\s+be\s+exercised\s+to)\s+"
+    r"(?:purchase|acquire|buy|subscribe\s+for)|exercisable\s+(?:for|into)|"
+    r"for\s+the\s+purchase\s+of|which\s+are\s+exercisable\s+(?:for|into))"
+    r"(?:\s+(?:up\s+to|an\s+aggregate\s+of|a\s+total\s+of|approximately|in\s+the\s+aggregate|an\s+additional|"
+    r"additional|a\s+maximum\s+of))*\s*$",
+    re.IGNORECASE,
+)
+_CONVERTIBLE_LEFT = re.compile(
+    r"(?:convertible|exchangeable|conversion)\s+(?:in)?to\s+(?:up\s+to\s+|approximately\s+|an\s+aggregate\s+of\s+)*$",
+    re.IGNORECASE,
+)
+_NOTE_TITLE = (
+    r"(?P<title>(?:[\w.%/-]+\s+){0,8}?(?:Notes?|Debentures?|Bonds?|notes?|debentures?|bonds?)"
+    r"(?:\s+due\s+(?:[A-Z][a-z]+\s+\d{1,2},\s+)?\d{4})?)"
+)
+_PRINCIPAL_AFTER = re.compile(
+    r"\s*(?:in\s+)?(?:(?:original|initial|aggregate|total|stated)\s+)*principal\s+amount\s+of\s+"
+    r"(?:(?:its|our|the\s+Company'?s|the|additional|a|an|new|newly\s+issued)\s+)*" + _NOTE_TITLE,
+    re.IGNORECASE,
+)
+_OF_NOTES_AFTER = re.compile(
+    r"\s+(?:of|in)\s+(?:(?:its|our|the\s+Company'?s|the|additional|a|an|new|newly\s+issued|aggregate)\s+)*" + _NOTE_TITLE,
+    re.IGNORECASE,
+)
+_NOTE_BEFORE = re.compile(
+    r"(?P<title>(?:[\w.%/-]+\s+){0,7}?(?:notes?|debentures?|bonds?|Notes?|Debentures?|Bonds?))"
+    r"(?:\s+\([^)]{0,60}\))?,?\s+(?:in|with|having)\s+(?:an?\s+|the\s+)?(?:(?:original|initial|aggregate|total|stated|face)\s+)*"
+    r"(?:principal\s+)?(?:amount|face\s+value|principal)\s+of\s+(?:up\s+to\s+)?(?:approximately\s+)?$",
+    re.IGNORECASE,
+)
+_STOP_TITLE = re.compile(r"^(?:the|its|our|a|an|of|and|or|in|to|for|with|such|any|all|aggregate|principal|amount)$", re.I)
+
+# ---------------------------------------------------------------------------------------------
+# Sentence classes
+
+_ISSUE_VERB = re.compile(
+    r"\b(?:issu(?:e|ed|es|ing|ance)|s(?:ell|old|ells|elling|ale)|offer(?:ed|ing|s)?|purchas(?:e|ed|es|ing)|"
+    r"subscri(?:be|bed|ption)|plac(?:ed|ement)|pric(?:ed|ing)|clos(?:ed|ing)|consummat(?:ed|ion)|"
+    r"complet(?:ed|ion)|receiv(?:e|ed)|exchang(?:e|ed)|deliver(?:ed)?|agreed|entered\s+into|acquir(?:e|ed))\b",
+    re.IGNORECASE,
+)
+_NEGATIVE_SENTENCE = re.compile(
+    r"\b(?:repurchas\w*|buy-?backs?|tender\s+offer|stock\s+split|reverse\s+split|"
+    r"selling\s+(?:stock|share)holders?|resales?\s+(?:by|of)\s+(?:the\s+)?(?:selling|holders)|"
+    r"beneficial(?:ly)?\s+own\w*|vot(?:es|ed|ing)\s+(?:for|against)|broker\s+non-votes|"
+    r"equity\s+incentive|incentive\s+(?:stock\s+)?plan|stock\s+option\s+plan|restricted\s+stock\s+units?|RSUs?|"
+    r"performance\s+(?:share|stock)\s+units?|compensation\s+committee|employment\s+agreement|"
+    r"anti-?dilution|forward-looking|would\s+be\s+unlawful|does\s+not\s+constitute\s+an\s+offer|"
+    r"shall\s+not\s+constitute\s+an\s+offer|not\s+an\s+offer\s+to\s+sell|no\s+offer,?\s+solicitation)\b",
+    re.IGNORECASE,
+)
+_OPTION_GRANT = re.compile(r"\b(?:grant(?:ed|s)?|award(?:ed|s)?)\b[^.]{0,80}\boptions?\b|\boptions?\b[^.]{0,40}\bgrant", re.I)
+_AGENT_WARRANT = re.compile(
+    r"\b(?:placement\s+agent|underwriter|representative|financial\s+advisor|finder|agent)(?:'s|s'|s)?\s+"
+    r"(?:\w+\s+){0,3}warrants?\b|warrants?\s+(?:\w+\s+){0,8}(?:to|issued\s+to)\s+(?:the\s+)?"
+    r"(?:placement\s+agent|underwriters?|representatives?|financial\s+advisor|designees)",
+    re.IGNORECASE,
+)
+_OVERALLOTMENT_OPTION = re.compile(
+    r"(?:option|right)\s+to\s+purchase\s+(?:up\s+to\s+)?(?:an\s+)?additional|up\s+to\s+an\s+additional|"
+    r"if\s+the\s+underwriters?\s+exercise|over-?allotment\s+option,?\s+if\s+any|to\s+cover\s+over-?allotments",
+    re.IGNORECASE,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Prices, amounts
+
+_PER = re.compile(
+    r"^\s*(?:per|a|for\s+each|each)\s+(?P<unit>(?:whole\s+)?(?:pre-funded\s+)?(?:private\s+placement\s+)?(?:share|unit|"
+    r"warrant|ADS|American\s+Depositary\s+Share|note|pre-funded\s+warrant|right|[A-Z][\w-]*\s+(?:Warrant|Share|Unit)))",
+    re.IGNORECASE,
+)
+_NOT_A_PRICE = re.compile(
+    r"(?:average|closing|last\s+reported|reported\s+sale|VWAP|volume[- ]weighted|market\s+(?:price|value)|floor|"
+    r"par\s+value|stated\s+value|liquidation\s+(?:preference|value)|trading\s+price|bid\s+price|high|low|"
+    r"fair\s+value|book\s+value|\d+(?:\.\d+)?%\s+of|equal\s+to|reset|adjust\w*|less\s+than|"
+    r"below|above|exceeds?|threshold|redemption|redeem|trigger|cash\s+in\s+lieu|dividend)"
+    r"[^$]{0,60}$",
+    re.IGNORECASE,
+)
+_EXERCISE_LEFT = re.compile(
+    r"(?:exercise\s+price|exercisable|strike\s+price|(?:warrants?|options?|rights?)\b[^$;]{0,120}?"
+    r"\b(?:to\s+purchase|entitl\w+|exercis\w+)|to\s+purchase\s+(?:one|\d+|a)\s+(?:\w+\s+){0,4}share)[^$]{0,80}$",
+    re.IGNORECASE,
+)
+_CONVERSION_LEFT = re.compile(r"(?:conversion\s+price|convertible|converted|conversion)[^$]{0,80}$", re.IGNORECASE)
+_AGGREGATE_LEFT = re.compile(
+    r"(?:aggregate\s+(?:consideration|purchase\s+price|offering\s+price|gross\s+proceeds|proceeds|sales?\s+price|"
+    r"gross\s+sales\s+price|subscription\s+price|investment|amount|value)|gross\s+proceeds|gross\s+sales\s+price|"
+    r"total\s+(?:consideration|purchase\s+price|proceeds|gross\s+proceeds|offering\s+price)|"
+    r"for\s+(?:a\s+|an\s+)?(?:total|aggregate)\s+(?:of|amount\s+of)|(?:purchase|subscription)\s+price\s+of|"
+    r"investment\s+of|(?:offering|sales)\s+price\s+of\s+up\s+to|valued\s+at|value\s+of)"
+    r"(?:\s+to\s+(?:the\s+Company|us|[A-Z]\w+))?(?:\s+(?:of|was|were|is|totaled|totaling|equal\s+to|"
+    r"amounted\s+to|will\s+be|are\s+expected\s+to\s+be|is\s+expected\s+to\s+be|of\s+up\s+to|approximately|"
+    r"up\s+to|about|for|be|in\s+the\s+amount\s+of))*[\s(]*$",
+    re.IGNORECASE,
+)
+_NET_LEFT = re.compile(r"net\s+(?:cash\s+)?proceeds[^$]{0,40}$|net\s+of[^$]{0,30}$", re.IGNORECASE)
+_FOR_PRICE_LEFT = re.compile(r"\bfor\s+(?:a\s+)?(?:purchase\s+price\s+of\s+|cash\s+consideration\s+of\s+)?$", re.I)
+_PURCHASE_PRICE_LEFT = re.compile(
+    r"(?:(?:public\s+)?offering\s+price|purchase\s+price|sale\s+price|issue\s+price|subscription\s+price|price)"
+    r"(?:\s+to\s+the\s+public)?(?:\s+of)?\s*$|\bat\s+$|\bfor\s+$",
+    re.IGNORECASE,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Transaction kinds, registration, dates, purchasers
+
+_KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("at_the_market", re.compile(r"at[- ]the[- ]market|\bATM\b|equity\s+distribution\s+agreement|"
+                                 r"(?:at\s+market\s+issuance\s+)?sales\s+agreement|sales\s+agent", re.I)),
+    ("equity_line", re.compile(r"equity\s+line|right,?\s+but\s+not\s+the\s+obligation,?\s+to\s+sell|"
+                               r"committed\s+equity\s+facility|equity\s+purchase\s+agreement", re.I)),
+    ("exchange", re.compile(r"\bexchange\s+agreements?|in\s+exchange\s+for\s+(?:\$|the\s+surrender|an?\s+aggregate|its|their)|"
+                            r"\bto\s+exchange\b|exchanged\s+for|the\s+exchanges?\b|exchange\s+offer|"
+                            r"(?:debentures?|notes?)\b[^.]{0,80}\b(?:cancel+ed|exchanged)", re.I)),
+    ("acquisition_consideration", re.compile(
+        r"\bmerger\b|\bacqui(?:re|red|sition)\b|former\s+(?:\w+\s+){0,3}(?:stock|share)holders|"
+        r"merger\s+consideration|purchase\s+of\s+all\s+of\s+the\s+outstanding", re.I)),
+    ("private_placement", re.compile(r"private\s+placement|privately\s+negotiated|private\s+(?:sale|offering)|"
+                                     r"accredited\s+investors?|Regulation\s+D\b|4\(a\)\(2\)|4\(2\)|"
+                                     r"Rule\s+144A|Regulation\s+S\b|unregistered|not\s+been\s+registered", re.I)),
+    ("registered_direct", re.compile(r"registered\s+direct", re.I)),
+    ("public_offering", re.compile(r"underwrit\w+|public\s+offering|\bIPO\b|prospectus|terms\s+agreement|"
+                                   r"registration\s+statement|shelf", re.I)),
+    ("debt_financing", re.compile(r"promissory\s+note|loan|credit\s+agreement|bridge", re.I)),
+]
+_REGISTERED = re.compile(
+    r"registration\s+statement\s+on\s+Form\s+(?:S|F)-\d|Form\s+(?:S|F)-[13]\b|shelf\s+registration|"
+    r"prospectus\s+supplement|registered\s+direct|Rule\s+462\(b\)|underwritten\s+(?:public\s+)?offering|"
+    r"initial\s+public\s+offering|\bIPO\b|effective\s+registration\s+statement|registered\s+(?:public\s+)?offering|"
+    r"registered\s+under\s+the\s+Securities\s+Act|public\s+offering", re.I)
+_EXEMPT = re.compile(
+    r"Section\s+4\s*\(\s*a\s*\)\s*\(\s*2\s*\)|Section\s+4\s*\(\s*2\s*\)|Regulation\s+D\b|Rule\s+50[56]\b|"
+    r"Regulation\s+S\b|Rule\s+144A|Section\s+3\s*\(\s*a\s*\)\s*\(\s*(?:9|10)\s*\)|exempt\w*\s+from\s+(?:the\s+)?registration|"
+    r"not\s+(?:been\s+)?registered|private\s+placement|unregistered|accredited\s+investors?", re.I)
+_EXEMPTION_CITES: list[tuple[str, re.Pattern[str]]] = [
+    ("Section 4(a)(2)", re.compile(r"Section\s+4\s*\(\s*a\s*\)\s*\(\s*2\s*\)", re.I)),
+    ("Section 4(2)", re.compile(r"Section\s+4\s*\(\s*2\s*\)", re.I)),
+    ("Section 3(a)(9)", re.compile(r"Section\s+3\s*\(\s*a\s*\)\s*\(\s*9\s*\)", re.I)),
+    ("Section 3(a)(10)", re.compile(r"Section\s+3\s*\(\s*a\s*\)\s*\(\s*10\s*\)", re.I)),
+    ("Rule 506(b)", re.compile(r"Rule\s+506\s*\(\s*b\s*\)", re.I)),
+    ("Rule 506(c)", re.compile(r"Rule\s+506\s*\(\s*c\s*\)", re.I)),
+    ("Rule 506", re.compile(r"Rule\s+506(?!\s*\()", re.I)),
+    ("Regulation D", re.compile(r"Regulation\s+D\b", re.I)),
+    ("Rule 144A", re.compile(r"Rule\s+144A", re.I)),
+    ("Regulation S", re.compile(r"Regulation\s+S\b", re.I)),
+]
+_AGREEMENT_NAME = re.compile(
+    r"(?:(?:securities|stock|share|unit|note|warrant|subscription|underwriting|purchase|placement\s+agency|"
+    r"sales|distribution|exchange|terms|merger|investment|equity|common\s+stock|at\s+market\s+issuance\s+sales|"
+    r"private\s+placement\s+warrants?\s+purchase)\s+)+agreements?|agreement\s+and\s+plan\s+of\s+merger",
+    re.IGNORECASE,
+)
+_CLOSING_WORDS = re.compile(
+    r"\b(?:clos(?:ed|ing)|consummat(?:ed|ion)|completed|issued|sold|effective\s+date|settle(?:d|ment))\b", re.I)
+_PURCHASER_NAME = (
+    r"(?P<name>(?:[A-Z][\w.&'-]*|&|of|and|de|la|L\.P\.)(?:[ ,]+(?:[A-Z][\w.&'-]*|&|of|de|la|L\.P\.|Inc\.|Ltd\.|LLC|"
+    r"L\.L\.C\.|Co\.|N\.A\.|plc))*)"
+)
+_PURCHASER_CONTEXT = re.compile(
+    rf"\b(?:to|with|by)\s+{_PURCHASER_NAME}", re.UNICODE,
+)
+_ENTITY_SUFFIX = re.compile(
+    r"(?:Inc\.?|Incorporated|Ltd\.?|Limited|LLC|L\.L\.C\.|L\.P\.|LP|Co\.|Corp\.?|Corporation|Company|Fund|Trust|"
+    r"Partners|Capital|Holdings|plc|AG|S\.A\.|N\.V\.|GmbH|Portfolio|Syndicate)$"
+)
+_NOT_PURCHASER = re.compile(
+    r"^(?:the|The|Company|Registrant|Securities|Commission|Exchange|Act|Nasdaq|NASDAQ|NYSE|Form|Item|Exhibit|Section|"
+    r"Rule|Regulation|Agreement|Purchase|Underwriters?|Trustee|Current|Registration)\b"
+)
+_INTERMEDIARY = re.compile(
+    r"^[^.]{0,80}?\bas\s+(?:the\s+)?(?:representatives?|underwriters?|initial\s+purchasers?|sales\s+agents?|agents?|"
+    r"placement\s+agents?|trustee|warrant\s+agent|escrow\s+agent|transfer\s+agent|financial\s+advisor|"
+    r"joint\s+book|lead|book-?running)", re.IGNORECASE,
+)
+
+
+@dataclass
+class _Mention:
+    security_type: str
+    title: str
+    start: int  # within sentence
+    end: int
+    shares: int | None = None
+    principal: Decimal | None = None
+    count_q: Quantity | None = None
+    principal_q: Quantity | None = None
+    unit_price: Decimal | None = None
+    price: Decimal | None = None
+    price_q: Quantity | None = None
+    exercise: Decimal | None = None
+    exercise_q: Quantity | None = None
+    conversion: Decimal | None = None
+    conversion_q: Quantity | None = None
+    is_unit: bool = False
+
+
+@dataclass
+class _Draft:
+    kind: str
+    sentences: list[Sentence] = field(default_factory=list)
+    securities: list[tuple[Security, Sentence]] = field(default_factory=list)
+    source_item: str | None = None
+    aggregates: list[tuple[Quantity, Sentence, str]] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public entry point
+
+
+def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date: dt.date | None,
+                      company_name: str | None) -> list[Transaction]:
+    """Every issuance the filing reports, one Transaction per deal, each value with its evidence."""
+    ref_date = event_date or filing_date
+    drafts: dict[str, _Draft] = {}
+    order: list[str] = []
+    all_sentences: list[tuple[Region, Sentence]] = []
+    for region in regions(ft):
+        if region.label in _EXHIBIT_ITEMS:
+            continue
+        region_sentences = split_sentences(ft.text, region.start, region.end)
+        all_sentences.extend((region, s) for s in region_sentences)
+        region_kind = _kind_of(" ".join(s.text for s in region_sentences if not _NEGATIVE_SENTENCE.search(s.text))[:6000])
+        for s in region_sentences:
+            mentions = _sentence_mentions(s, company_name, ref_date)
+            if not mentions:
+                continue
+            kind = _kind_of(s.text) or region_kind or "other"
+            draft = drafts.get(kind)
+            if draft is None:
+                draft = drafts[kind] = _Draft(kind, source_item=_source_label(region))
+                order.append(kind)
+            draft.sentences.append(s)
+            for m in mentions:
+                _add_mention(draft, m, s)
+    if not drafts:
+        return []
+    _merge_generic(drafts, order)
+    out: list[Transaction] = []
+    for kind in order:
+        if kind not in drafts:
+            continue
+        draft = drafts[kind]
+        if not draft.securities:
+            continue
+        out.append(_finish(draft, all_sentences, ft.text, ref_date, company_name))
+    return out
+
+
+def _source_label(region: Region) -> str | None:
+    return region.label
+
+
+def _merge_generic(drafts: dict[str, _Draft], order: list[str]) -> None:
+    """Sentences whose kind could not be told ("other") join the only specific deal, when there is one."""
+    if "other" in drafts and len(drafts) == 2:
+        other = drafts.pop("other")
+        target = drafts[next(k for k in drafts)]
+        target.sentences.extend(other.sentences)
+        for sec, s in other.securities:
+            _merge_security(target, sec, s)
+
+
+# ---------------------------------------------------------------------------------------------
+# Mentions in one sentence
+
+
+def _sentence_mentions(s: Sentence, company_name: str | None, ref_date: dt.date | None) -> list[_Mention]:
+    text = s.text
+    if not _ISSUE_VERB.search(text) or _NEGATIVE_SENTENCE.search(text):
+        return []
+    if _OPTION_GRANT.search(text) and not re.search(r"warrant", text, re.I):
+        return []
+    if _is_earlier_deal(text, ref_date):
+        return []
+    money = find_money(text)
+    numbers = [q for q in find_numbers(text) if not _is_year(q, text)]
+    mentions: list[_Mention] = []
+    for q in numbers:
+        m = _count_mention(text, q, company_name)
+        if m is not None:
+            mentions.append(m)
+    for q in money:
+        m = _principal_mention(text, q)
+        if m is not None:
+            mentions.append(m)
+    mentions.extend(_countless_mentions(text, mentions, money))
+    mentions.sort(key=lambda m: m.start)
+    if not mentions:
+        return []
+    _bind_prices(text, mentions, money)
+    _expand_units(text, mentions)
+    return [m for m in mentions if not _AGENT_WARRANT_RE_near(text, m)]
+
+
+def _AGENT_WARRANT_RE_near(text: str, m: _Mention) -> bool:
+    if m.security_type not in ("warrant",):
+        return False
+    window = text[max(0, m.start - 80):m.end + 120]
+    return bool(_AGENT_WARRANT.search(window))
+
+
+def _is_year(q: Quantity, text: str) -> bool:
+    v = q.value
+    if v == int(v) and 1900 <= v <= 2100 and "," not in q.text:
+        return True
+    nxt = text[q.end:q.end + 2]
+    return nxt.startswith("%") or text[q.end:q.end + 8].lower().startswith(" percent")
+
+
+def _is_earlier_deal(text: str, ref_date: dt.date | None) -> bool:
+    """A sentence about an earlier offering: every date in it is well before the report, or it
+    says so ("previously issued")."""
+    if re.search(r"\bpreviously\s+(?:issued|sold|reported|disclosed|announced)|\bprior\s+(?:offering|private\s+placement)|"
+                 r"\bhad\s+(?:previously\s+)?(?:issued|sold)\b", text, re.I):
+        return True
+    if ref_date is None:
+        return False
+    dates = [d.value for d in find_dates(text)]
+    if not dates:
+        return False
+    return all(d < ref_date - dt.timedelta(days=200) for d in dates)
+
+
+def _classify_title(title: str, noun: str) -> str:
+    t = f"{title} {noun}".lower()
+    if "pre-funded" in t or "prefunded" in t:
+        return "pre_funded_warrant"
+    if "warrant" in noun.lower():
+        return "warrant"
+    if noun.lower().startswith("unit"):
+        return "unit"
+    if re.search(r"\bright", noun, re.I):
+        return "right"
+    if "preferred" in t or "preference" in t:
+        return "preferred_stock"
+    return "common_stock"
+
+
+def _count_mention(text: str, q: Quantity, company_name: str | None) -> _Mention | None:
+    """A count bound to the security noun after it, or to the warrant/convertible phrase before it."""
+    if q.value < 100 or q.value != int(q.value):
+        return None
+    after = text[q.end:q.end + 160]
+    m = _SHARE_NOUN.match(after)
+    if not m:
+        return None
+    noun = m.group("noun")
+    left = text[max(0, q.start - 160):q.start]
+    right_end = q.end + m.end()
+    title = noun
+    of = _SHARES_OF.match(text, right_end) if noun.lower().rstrip("s") in ("share", "unit") else None
+    if of:
+        title = of.group("title")
+        right_end = of.end()
+        if _foreign_security(title, text[right_end - len(of.group(0)):right_end], company_name):
+            return None
+    tail = text[right_end:right_end + 60]
+    if re.match(r"\s*(?:(?:issued\s+and\s+)?outstanding|then\s+outstanding|remain\s+outstanding|reserved|"
+                r"authorized|held\s+by|beneficially|underlying\s+(?:outstanding|existing))", tail, re.I):
+        return None
+    if re.search(r"(?:there\s+(?:were|are|will\s+be)|total\s+of|bringing|increas\w+\s+(?:the\s+)?(?:number|total)|"
+                 r"reserved\s+for|authoriz\w+)\s*[\w\s]{0,30}$", left, re.I):
+        return None
+    if _OVERALLOTMENT_OPTION.search(left[-80:]) and not re.search(r"exercised", left, re.I):
+        return None
+    if re.search(r"\boptions?\b[^.;]{0,40}$", left, re.I) and not re.search(r"warrant", left[-60:], re.I):
+        return None
+    wl = _WARRANT_LEFT.search(left)
+    shares = int(q.value)
+    if wl and noun.lower().startswith(("share", "common", "ordinary")) or (wl and "stock" in noun.lower()):
+        wtxt = wl.group("w").lower()
+        stype = "pre_funded_warrant" if "fund" in wtxt else "option" if "option" in wtxt else \
+            "right" if "right" in wtxt else "warrant"
+        if stype == "option":
+            return None
+        start = q.start - (len(left) - wl.start())
+        return _Mention(stype, f"{wl.group('w')} to purchase {title}".strip(), start, right_end, shares=shares,
+                        count_q=q)
+    if _CONVERTIBLE_LEFT.search(left):
+        return None  # shares underlying a convertible; attached to the note later if at all
+    stype = _classify_title(title, noun)
+    if stype == "right":
+        return None
+    return _Mention(stype, _clean_title(title), q.start, right_end, shares=shares, count_q=q,
+                    is_unit=stype == "unit")
+
+
+def _clean_title(title: str) -> str:
+    return " ".join(title.split())
+
+
+_GENERIC_WORDS = frozenset({
+    "class", "series", "common", "preferred", "stock", "shares", "share", "senior", "convertible", "new", "voting",
+    "non-voting", "restricted", "registered", "unregistered", "a", "b", "c", "ordinary", "capital", "additional",
+    "newly", "issued", "company", "company's", "the", "its", "our", "such", "par", "value", "redeemable",
+    "cumulative", "participating", "perpetual", "exchangeable", "subordinated", "secured", "unsecured",
+})
+
+
+def _foreign_security(title: str, phrase: str, company_name: str | None) -> bool:
+    """True when the shares are named after someone other than the registrant ("Teltrend common stock")."""
+    poss = re.search(r"([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})'s\s", phrase)
+    names = []
+    if poss and poss.group(1) not in ("Company", "the Company", "Registrant"):
+        names.append(poss.group(1))
+    words = [w for w in re.findall(r"[A-Z][\w&-]*", title)]
+    proper = [w for w in words if w.lower() not in _GENERIC_WORDS and not re.fullmatch(r"[A-Z]", w)]
+    names.extend(proper)
+    if not names:
+        return False
+    if not company_name:
+        return False
+    company_words = {w.lower() for w in re.findall(r"[\w&-]+", company_name)}
+    return not any(n.split()[0].lower() in company_words for n in names)
+
+
+def _principal_mention(text: str, q: Quantity) -> _Mention | None:
+    """'$400,000,000 aggregate principal amount of its 2.250% Senior Notes due 2021' and
+    'a promissory note in the principal amount of $1,500,000'."""
+    if q.currency not in (None, "USD"):
+        return _foreign_principal(text, q)
+    after = text[q.end:q.end + 200]
+    m = _PRINCIPAL_AFTER.match(after) or _OF_NOTES_AFTER.match(after)
+    if m:
+        title = _trim_note_title(m.group("title"))
+        if title is None:
+            return None
+        return _Mention(_note_type(title), title, q.start, q.end + m.end(), principal=q.value, principal_q=q)
+    left = text[max(0, q.start - 200):q.start]
+    lm = _NOTE_BEFORE.search(left)
+    if lm:
+        title = _trim_note_title(lm.group("title"))
+        if title is None:
+            return None
+        return _Mention(_note_type(title), title, q.start - (len(left) - lm.start()), q.end, principal=q.value,
+                        principal_q=q)
+    return None
+
+
+def _foreign_principal(text: str, q: Quantity) -> _Mention | None:
+    """A note series in another currency: the security, with the money fields left empty."""
+    m = _PRINCIPAL_AFTER.match(text[q.end:q.end + 200]) or _OF_NOTES_AFTER.match(text[q.end:q.end + 200])
+    if not m:
+        return None
+    title = _trim_note_title(m.group("title"))
+    if title is None:
+        return None
+    return _Mention(_note_type(title), title, q.start, q.end + m.end())
+
+
+def _trim_note_title(title: str) -> str | None:
+    words = title.split()
+    while words and _STOP_TITLE.match(words[0]):
+        words.pop(0)
+    if not words:
+        return None
+    t = " ".join(words)
+    if re.search(r"\b(?:outstanding|existing|remaining)\b", t, re.I):
+        return None
+    return t
+
+
+def _note_type(title: str) -> str:
+    return "convertible_note" if re.search(r"convertible|exchangeable", title, re.I) else "note"
+
+
+_COUNTLESS = re.compile(
+    r"\b(?:offer\s+and\s+sell|issue\s+and\s+sell|sell|issue)\s+(?:up\s+to\s+)?(?:shares|an?\s+(?:\w+\s+){0,3}number\s+of\s+shares)"
+    r"\s+of\s+(?:its|the\s+Company'?s|our)\s+(?P<title>(?:[\w-]+\s+){0,4}?common\s+stock)",
+    re.IGNORECASE,
+)
+
+
+def _countless_mentions(text: str, mentions: list[_Mention], money: list[Quantity]) -> list[_Mention]:
+    """Shares offered without a count, for up-to-$X programs (ATM, equity lines)."""
+    if mentions:
+        return []
+    m = _COUNTLESS.search(text)
+    if not m:
+        return []
+    if not any(_AGGREGATE_LEFT.search(text[max(0, q.start - 120):q.start]) for q in money):
+        return []
+    return [_Mention("common_stock", _clean_title(m.group("title")), m.start("title"), m.end("title"))]
+
+
+# ---------------------------------------------------------------------------------------------
+# Prices
+
+
+def _price_kind(text: str, q: Quantity) -> str | None:
+    """'purchase' | 'exercise' | 'conversion' | None (not a price of this deal)."""
+    left = text[max(0, q.start - 160):q.start]
+    clause = re.split(r"[;]|\(\s*(?:i{1,3}|iv|v|[a-d])\s*\)", left)[-1]
+    if _NOT_A_PRICE.search(clause[-90:]):
+        return None
+    if _CONVERSION_LEFT.search(clause[-90:]):
+        return "conversion"
+    if _EXERCISE_LEFT.search(clause[-140:]):
+        return "exercise"
+    return "purchase"
+
+
+def _per_unit(text: str, q: Quantity) -> str | None:
+    m = _PER.match(text[q.end:q.end + 60])
+    return m.group("unit").lower() if m else None
+
+
+def _bind_prices(text: str, mentions: list[_Mention], money: list[Quantity]) -> None:
+    for q in money:
+        if q.currency not in (None, "USD") or q.value >= 100_000:
+            continue
+        unit = _per_unit(text, q)
+        left = text[max(0, q.start - 60):q.start]
+        if unit is None:
+            if not (_PURCHASE_PRICE_LEFT.search(left) or re.search(r"exercise\s+price\s+of\s*$", left, re.I)
+                    or re.search(r"conversion\s+price\s+of\s*$", left, re.I)):
+                continue
+            if q.value >= 1000:
+                continue
+        kind = _price_kind(text, q)
+        if kind is None:
+            continue
+        target = _price_target(mentions, q, kind, unit)
+        if target is None:
+            continue
+        if kind == "exercise":
+            if target.exercise is None:
+                target.exercise, target.exercise_q = q.value, q
+        elif kind == "conversion":
+            if target.conversion is None:
+                target.conversion, target.conversion_q = q.value, q
+        elif target.price is None:
+            target.price, target.price_q = q.value, q
+
+
+def _fits(m: _Mention, kind: str, unit: str | None) -> bool:
+    if kind == "exercise":
+        return m.security_type in ("warrant", "pre_funded_warrant", "option", "right") or m.is_unit
+    if kind == "conversion":
+        return m.security_type in ("convertible_note", "preferred_stock", "note")
+    if unit and "unit" in unit:
+        return m.is_unit
+    if unit and "warrant" in unit:
+        return m.security_type in ("warrant", "pre_funded_warrant")
+    return m.security_type in ("common_stock", "preferred_stock", "unit", "pre_funded_warrant") or m.is_unit
+
+
+def _price_target(mentions: list[_Mention], q: Quantity, kind: str, unit: str | None) -> _Mention | None:
+    before = [m for m in mentions if m.start < q.start and _fits(m, kind, unit)]
+    if before:
+        free = [m for m in before if _slot_free(m, kind)]
+        return (free or before)[-1]
+    after = [m for m in mentions if m.start > q.end and _fits(m, kind, unit)]
+    return after[0] if after else None
+
+
+def _slot_free(m: _Mention, kind: str) -> bool:
+    return {"exercise": m.exercise, "conversion": m.conversion}.get(kind, m.price) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Units
+
+_UNIT_COMPOSITION = re.compile(
+    r"each\s+(?:\w+\s+)?unit\s+(?:consist(?:s|ing)\s+of|compris(?:es|ing)|is\s+comprised\s+of|"
+    r"(?:will\s+)?consist\s+of|(?:is\s+)?made\s+up\s+of|includes?)\s+(?P<body>[^;]{0,400})",
+    re.IGNORECASE,
+)
+_RATIO_ITEM = re.compile(
+    r"(?P<r>one[- ]half|one[- ]third|one[- ]quarter|one[- ]fourth|half|one|two|three|four|five|\d+(?:\.\d+)?)"
+    r"(?:\s*\(\d+(?:\.\d+)?\))?\s+(?:of\s+one\s+|\(\d/\d\)\s+of\s+one\s+)?"
+    r"(?:(?:whole|redeemable|share\s+purchase|common\s+stock\s+purchase|pre-funded|(?-i:[A-Z][\w-]*))\s+){0,3}"
+    r"(?P<noun>warrants?|shares?|rights?)\b",
+    re.IGNORECASE,
+)
+
+
+def _expand_units(text: str, mentions: list[_Mention]) -> None:
+    """A unit becomes its parts (per the labels): the share row carries the unit price; each warrant
+    row carries the stated ratio times the unit count."""
+    units = [m for m in mentions if m.is_unit]
+    if not units:
+        return
+    comp = _UNIT_COMPOSITION.search(text)
+    for u in units:
+        u.security_type = "common_stock"
+        u.is_unit = True
+        if u.price is None and u.unit_price is not None:
+            u.price = u.unit_price
+        if comp is None:
+            continue
+        for item in _RATIO_ITEM.finditer(comp.group("body")):
+            noun = item.group("noun").lower()
+            ratio = fraction_word(item.group("r").replace(" ", "-"))
+            if ratio is None or not noun.startswith("warrant") or u.shares is None:
+                continue
+            w = _Mention("warrant", "warrant (part of units)", u.end, u.end, shares=int(u.shares * ratio),
+                         count_q=u.count_q)
+            mentions.append(w)
+            break
+
+
+# ---------------------------------------------------------------------------------------------
+# Drafts to transactions
+
+
+def _add_mention(draft: _Draft, m: _Mention, s: Sentence) -> None:
+    sec = Security(security_type=m.security_type, security_title=m.title, shares=m.shares,
+                   price_per_share=m.price, exercise_price=m.exercise, conversion_price=m.conversion,
+                   principal_amount=m.principal, evidence_start=s.start, evidence_end=s.end)
+    for name, q in (("shares", m.count_q), ("principal_amount", m.principal_q), ("price_per_share", m.price_q),
+                    ("exercise_price", m.exercise_q), ("conversion_price", m.conversion_q)):
+        if q is not None and getattr(sec, name) is not None:
+            sec.field_evidence.append(Evidence(name, q.text, s.start + q.start, s.start + q.end))
+    _merge_security(draft, sec, s)
+
+
+def _same(a: Security, b: Security) -> bool:
+    if a.security_type != b.security_type:
+        return False
+    if a.shares is not None and b.shares is not None:
+        return a.shares == b.shares
+    if a.principal_amount is not None and b.principal_amount is not None:
+        return a.principal_amount == b.principal_amount and _title_key(a) == _title_key(b)
+    if a.security_type in ("note", "convertible_note"):
+        return _title_key(a) == _title_key(b)
+    return True
+
+
+def _title_key(s: Security) -> str:
+    t = (s.security_title or "").lower()
+    rate = re.search(r"\d+(?:\.\d+)?%|floating", t)
+    due = re.search(r"due\s+(?:\w+\s+\d+,\s+)?(\d{4})", t)
+    return f"{rate.group(0) if rate else ''}|{due.group(1) if due else ''}"
+
+
+def _merge_security(draft: _Draft, sec: Security, s: Sentence) -> None:
+    for old, _ in draft.securities:
+        if _same(old, sec):
+            for name in ("shares", "price_per_share", "exercise_price", "conversion_price", "principal_amount",
+                         "expiration_date", "expiration_term"):
+                if getattr(old, name) is None and getattr(sec, name) is not None:
+                    setattr(old, name, getattr(sec, name))
+                    old.field_evidence.extend(e for e in sec.field_evidence if e.field == name)
+            return
+    draft.securities.append((sec, s))
+
+
+def _finish(draft: _Draft, all_sentences: list[tuple[Region, Sentence]], text: str, ref_date: dt.date | None,
+            company_name: str | None) -> Transaction:
+    tx = Transaction(offering_type=draft.kind, source_item=draft.source_item)
+    context = _context_sentences(draft, all_sentences)
+    context_text = " ".join(s.text for s in context)
+    _set_registration(tx, context)
+    _set_dates(tx, draft, context, all_sentences, ref_date)
+    _set_aggregate(tx, draft, context)
+    _set_purchasers(tx, draft, context, company_name)
+    _set_followups(tx, draft, context)
+    if tx.offering_type == "other":
+        tx.offering_type = _offering_type_from_context(context_text, tx)
+    if tx.offering_type == "public_offering" and tx.registration == "registered" and tx.purchasers and \
+            not re.search(r"underwrit|public\s+offering", context_text, re.I):
+        tx.offering_type = "registered_direct"
+    if tx.offering_type == "private_placement" and tx.registration == "unknown":
+        tx.registration = "exempt"
+    tx.securities = [sec for sec, _ in draft.securities]
+    return tx
+
+
+def _offering_type_from_context(context_text: str, tx: Transaction) -> str:
+    kind = _kind_of(context_text)
+    if kind:
+        return kind
+    if tx.registration == "registered":
+        return "registered_direct" if tx.purchasers else "public_offering"
+    if tx.registration == "exempt":
+        return "private_placement"
+    return "other"
+
+
+def _context_sentences(draft: _Draft, all_sentences: list[tuple[Region, Sentence]]) -> list[Sentence]:
+    """The deal's sentences and the ones around them in the same item (terms often follow)."""
+    keys = {(s.start, s.end) for s in draft.sentences}
+    out: list[Sentence] = []
+    region_of = {}
+    for region, s in all_sentences:
+        region_of[(s.start, s.end)] = region
+    regions_used = {region_of[k] for k in keys if k in region_of}
+    for region, s in all_sentences:
+        if region in regions_used:
+            out.append(s)
+    return out
+
+
+def _kind_of(text: str) -> str | None:
+    for kind, pat in _KIND_PATTERNS:
+        if pat.search(text):
+            return kind
+    return None
+
+
+def _set_registration(tx: Transaction, context: list[Sentence]) -> None:
+    reg = next((s for s in context if _REGISTERED.search(s.text)), None)
+    exe = next((s for s in context if _EXEMPT.search(s.text)), None)
+    if tx.offering_type == "private_placement" or tx.offering_type == "exchange":
+        reg = None
+    if tx.offering_type in ("public_offering", "at_the_market", "registered_direct"):
+        exe = None if reg else exe
+    if reg and exe:
+        tx.registration = "mixed"
+    elif reg:
+        tx.registration = "registered"
+        m = _REGISTERED.search(reg.text)
+        tx.field_evidence.append(Evidence("registration", m.group(0), reg.start + m.start(), reg.start + m.end()))
+    elif exe:
+        tx.registration = "exempt"
+    cites: list[str] = []
+    for s in context:
+        for name, pat in _EXEMPTION_CITES:
+            m = pat.search(s.text)
+            if m and name not in cites:
+                if name == "Rule 506" and any(c.startswith("Rule 506(") for c in cites):
+                    continue
+                cites.append(name)
+                tx.field_evidence.append(Evidence("exemption", m.group(0), s.start + m.start(), s.start + m.end()))
+    if cites and tx.registration in ("exempt", "mixed", "unknown"):
+        tx.exemption = "; ".join(cites)
+        if tx.registration == "unknown":
+            tx.registration = "exempt"
+
+
+def _set_dates(tx: Transaction, draft: _Draft, context: list[Sentence],
+               all_sentences: list[tuple[Region, Sentence]], ref_date: dt.date | None) -> None:
+    limit_lo = ref_date - dt.timedelta(days=400) if ref_date else None
+    limit_hi = ref_date + dt.timedelta(days=120) if ref_date else None
+
+    def ok(d: dt.date) -> bool:
+        return limit_lo is None or limit_lo <= d <= limit_hi
+
+    agreement = None
+    closing = None
+    for s in context + [x for _, x in all_sentences]:
+        for d in find_dates(s.text):
+            if not ok(d.value):
+                continue
+            left = s.text[max(0, d.start - 160):d.start]
+            if agreement is None and re.search(r"dated\s+(?:as\s+of\s+)?$|,\s*$", left) and _AGREEMENT_NAME.search(left[-130:]):
+                agreement = (d, s)
+    for s in draft.sentences + context:
+        for d in find_dates(s.text):
+            if not ok(d.value):
+                continue
+            left = s.text[max(0, d.start - 60):d.start]
+            right = s.text[d.end:d.end + 200]
+            if re.search(r"(?:^|\b)on\s+(?:or\s+about\s+)?$", left, re.I) and left.strip().lower() in ("on", "on or about") \
+                    or re.match(r"^\s*(?:on\s+)?$", left, re.I):
+                if re.search(r"entered\s+into|agreed|execut", right[:200], re.I) and _AGREEMENT_NAME.search(right[:200]):
+                    if agreement is None:
+                        agreement = (d, s)
+                    continue
+                if re.search(r"\b(?:priced|announced\s+the\s+pricing)", right[:200], re.I):
+                    if agreement is None:
+                        agreement = (d, s)
+                    continue
+                if closing is None and _CLOSING_WORDS.search(right[:200]):
+                    closing = (d, s)
+                continue
+            if closing is None and re.search(r"(?:clos(?:e|ed|ing)|consummated|completed|issued|settle\w*)\s+"
+                                             r"(?:\w+\s+){0,3}on\s+(?:or\s+about\s+)?$", left, re.I):
+                closing = (d, s)
+    if agreement:
+        d, s = agreement
+        tx.agreement_date = d.value
+        tx.field_evidence.append(Evidence("agreement_date", d.text, s.start + d.start, s.start + d.end))
+    if closing:
+        d, s = closing
+        tx.closing_date = d.value
+        tx.field_evidence.append(Evidence("closing_date", d.text, s.start + d.start, s.start + d.end))
+
+
+def _set_aggregate(tx: Transaction, draft: _Draft, context: list[Sentence]) -> None:
+    totals: list[tuple[Quantity, Sentence]] = []
+    parts: list[tuple[Quantity, Sentence]] = []
+    for s in draft.sentences + [c for c in context if c not in draft.sentences]:
+        if _NEGATIVE_SENTENCE.search(s.text):
+            continue
+        for q in find_money(s.text):
+            if q.currency not in (None, "USD"):
+                continue
+            left = s.text[max(0, q.start - 120):q.start]
+            if _NET_LEFT.search(left):
+                continue
+            if re.match(r"\s*(?:in\s+)?(?:aggregate\s+)?principal\s+amount", s.text[q.end:q.end + 40], re.I):
+                continue
+            if _per_unit(s.text, q):
+                continue
+            if _AGGREGATE_LEFT.search(left):
+                if re.search(r"for\s+(?:a\s+)?purchase\s+price\s+of\s*$", left, re.I):
+                    parts.append((q, s))
+                else:
+                    totals.append((q, s))
+    chosen: list[tuple[Quantity, Sentence]] = []
+    if totals:
+        chosen = [totals[0]]
+    elif parts:
+        first_sentence = parts[0][1]
+        chosen = [p for p in parts if p[1] == first_sentence]
+    if not chosen:
+        return
+    tx.aggregate_consideration = sum((q.value for q, _ in chosen), Decimal(0))
+    for q, s in chosen:
+        tx.field_evidence.append(Evidence("aggregate_consideration", q.text, s.start + q.start, s.start + q.end))
+
+
+def _set_purchasers(tx: Transaction, draft: _Draft, context: list[Sentence], company_name: str | None) -> None:
+    names: list[str] = []
+    for s in draft.sentences:
+        for m in _PURCHASER_CONTEXT.finditer(s.text):
+            name = m.group("name").strip(" ,")
+            name = re.sub(r"\s+(?:and|of|&)$", "", name)
+            name = re.sub(r",?\s+(?:for|pursuant|at|in|on)\b.*$", "", name)
+            if not _ENTITY_SUFFIX.search(name) or _NOT_PURCHASER.match(name):
+                continue
+            if company_name and _same_entity(name, company_name):
+                continue
+            if _INTERMEDIARY.match(s.text[m.end():]):
+                continue
+            verb_window = s.text[max(0, m.start() - 200):m.start()]
+            if not re.search(r"\b(?:issued|sold|sell|issue|purchase\s+agreement|subscription\s+agreement|"
+                             r"securities\s+purchase|stock\s+purchase|note\s+purchase|exchange\s+agreement)", verb_window + m.group(0), re.I):
+                continue
+            if name not in names:
+                names.append(name)
+                tx.field_evidence.append(Evidence("purchasers", name, s.start + m.start("name"),
+                                                  s.start + m.start("name") + len(name)))
+    tx.purchasers = names
+
+
+def _same_entity(a: str, b: str) -> bool:
+    def key(x: str) -> str:
+        return re.sub(r"[^a-z0-9]", "", re.sub(r"\b(?:inc|corp|corporation|ltd|co|company|llc|plc)\b\.?", "", x.lower()))
+    return key(a) == key(b) or key(a).startswith(key(b)) or key(b).startswith(key(a))
+
+
+def _set_followups(tx: Transaction, draft: _Draft, context: list[Sentence]) -> None:
+    """Terms stated after the issuance sentence: 'The warrant is exercisable ... until March 8, 2006',
+    'The warrants have an exercise price of $20.00 per share and a term of four years'."""
+    warrants = [sec for sec, _ in draft.securities if sec.security_type in ("warrant", "pre_funded_warrant")]
+    base = tx.closing_date or tx.agreement_date
+    for s in context:
+        low = s.text.lower()
+        if "warrant" not in low or _AGENT_WARRANT.search(s.text):
+            continue
+        if re.search(r"placement\s+agent|underwriter'?s?\s+warrant|representative'?s?\s+warrant", low):
+            continue
+        targets = [w for w in warrants if w.security_type == "warrant"] or warrants
+        if not targets:
+            continue
+        for w in targets:
+            if w.exercise_price is None:
+                for q in find_money(s.text):
+                    if q.value < 100_000 and _price_kind(s.text, q) == "exercise" and \
+                            (_per_unit(s.text, q) or re.search(r"exercise\s+price\s+of\s*$", s.text[max(0, q.start - 40):q.start], re.I)):
+                        w.exercise_price = q.value
+                        w.field_evidence.append(Evidence("exercise_price", q.text, s.start + q.start, s.start + q.end))
+                        break
+            if w.expiration_date is None and w.expiration_term is None:
+                _set_expiry(w, s, base)
+
+
+_EXPIRY_DATE_LEFT = re.compile(r"(?:until|through|expir\w*(?:\s+\w+){0,3}\s+(?:on|at)?|expiration\s+date\s+(?:of|is)|"
+                               r"terminat\w*\s+on|prior\s+to)\s*(?:5:00\s*p\.m\.[^,]*,\s*)?(?:on\s+)?$", re.I)
+_EXPIRY_TERM_LEFT = re.compile(r"(?:expir\w*|term\s+of|period\s+of|exercisable\s+for|until\s+the|life\s+of)[^.;$]{0,40}$", re.I)
+
+
+def _set_expiry(w: Security, s: Sentence, base: dt.date | None) -> None:
+    for d in find_dates(s.text):
+        left = s.text[max(0, d.start - 60):d.start]
+        if _EXPIRY_DATE_LEFT.search(left) and (base is None or d.value > base):
+            w.expiration_date = d.value
+            w.field_evidence.append(Evidence("expiration_date", d.text, s.start + d.start, s.start + d.end))
+            return
+    for t in find_terms(s.text):
+        left = s.text[max(0, t.start - 60):t.start]
+        right = s.text[t.end:t.end + 60]
+        if t.years == 0 and t.months < 12:
+            continue
+        if _EXPIRY_TERM_LEFT.search(left) or re.match(r"\s*(?:from|after|following)\s+(?:the\s+)?(?:date|initial|issu|clos)", right, re.I) \
+                and re.search(r"expir", s.text, re.I):
+            _apply_term(w, t, s, base)
+            return
+
+
+def _apply_term(w: Security, t: Term, s: Sentence, base: dt.date | None) -> None:
+    w.expiration_term = " ".join(t.text.split())
+    w.field_evidence.append(Evidence("expiration_term", t.text, s.start + t.start, s.start + t.end))
+    if base is not None:
+        w.expiration_date = add_term(base, t)
