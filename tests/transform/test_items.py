@@ -1,0 +1,121 @@
+"""Item headings in both numbering schemes, and header titles to item numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from edgar8k.transform.items import item_numbers_from_titles, split_items
+
+OLD = dt.date(2001, 3, 13)
+NEW = dt.date(2019, 11, 15)
+
+
+def numbers(text: str, date: dt.date | None) -> list[str]:
+    return [s.number for s in split_items(text, date)]
+
+
+def test_legacy_items_and_their_spans() -> None:
+    text = ("FORM 8-K\n\nITEM 5. OTHER EVENTS\n\nOn March 9, 2001, the Company issued 1,250,000 shares.\n\n"
+            "ITEM 7. FINANCIAL STATEMENTS AND EXHIBITS\n\n(c) Exhibits\n10.1 Securities Purchase Agreement\n")
+    five, seven = split_items(text, OLD)
+    assert (five.number, five.title, seven.number, seven.title) == (
+        "5", "OTHER EVENTS", "7", "FINANCIAL STATEMENTS AND EXHIBITS")
+    assert text[five.start:five.end].startswith("ITEM 5. OTHER EVENTS")
+    assert "1,250,000 shares" in text[five.start:five.end]
+    assert five.end == seven.start and seven.end == len(text)
+
+
+@pytest.mark.parametrize("heading", ["Item 5 - Other Events", "ITEM 5: OTHER EVENTS", "Item 5.\tOther Events.",
+                                     "ITEM 5 -- OTHER EVENTS", "  Item  5.  Other Events"])
+def test_legacy_heading_punctuation(heading: str) -> None:
+    assert numbers(f"{heading}\nThe Company sold shares to investors in a private placement.\n", OLD) == ["5"]
+
+
+def test_modern_items_with_split_number_and_table_cells() -> None:
+    text = ("Item 2. 02 Results of Operations and Financial Condition.\nOn May 1 the Company reported results.\n"
+            "Item 3.02 | Unregistered Sales of Equity Securities.\nThe Company issued 100 shares to the seller.\n"
+            "ITEM 9.01. FINANCIAL STATEMENTS AND EXHIBITS\n(d) Exhibits\n")
+    sections = split_items(text, NEW)
+    assert [(s.number, s.title) for s in sections] == [
+        ("2.02", "Results of Operations and Financial Condition"),
+        ("3.02", "Unregistered Sales of Equity Securities"),
+        ("9.01", "FINANCIAL STATEMENTS AND EXHIBITS")]
+
+
+def test_items_reported_together_share_one_section() -> None:
+    text = ("Items 1.01 and 3.02 Entry into a Material Definitive Agreement; Unregistered Sales of Equity Securities\n"
+            "On June 1, the Company sold 5,000,000 shares in a private placement.\n"
+            "Items 2.03(a) , 5.02(e) and 8.01 Amendments\nMore text about the amendments here.\n")
+    sections = split_items(text, NEW)
+    assert [s.number for s in sections] == ["1.01", "3.02", "2.03", "5.02", "8.01"]
+    assert sections[0].start == sections[1].start and sections[0].end == sections[1].end
+    assert "5,000,000 shares" in text[sections[1].start:sections[1].end]
+    assert sections[2].start == sections[3].start == sections[4].start
+
+
+def test_table_of_contents_is_not_taken_for_the_body() -> None:
+    text = ("TABLE OF CONTENTS\nItem 1.01 Entry into a Material Definitive Agreement\n"
+            "Item 3.02 Unregistered Sales of Equity Securities\nItem 9.01 Financial Statements and Exhibits\n"
+            "Cover page text: the registrant's address, telephone number and other cover information.\n\n"
+            "Item 1.01 Entry into a Material Definitive Agreement\nOn May 1 the Company entered into an agreement.\n"
+            "Item 3.02 Unregistered Sales of Equity Securities\nThe Company issued 1,000,000 shares of common stock.\n"
+            "Item 9.01 Financial Statements and Exhibits\n(d) Exhibits 10.1 Purchase Agreement\n")
+    sections = split_items(text, NEW)
+    assert [s.number for s in sections] == ["1.01", "3.02", "9.01"]
+    body = text.index("Item 1.01", 100)
+    assert sections[0].start == body
+    assert text[sections[1].start:sections[1].end].startswith("Item 3.02 Unregistered Sales of Equity Securities\nThe Company")
+
+
+def test_legacy_toc_with_dot_leaders() -> None:
+    text = ("Item 5 - Other Events..................................   3\n\nSignature..........   4\n\n"
+            "ITEM 5 -- OTHER EVENTS\n\n     Pursuant to contractual obligations with the sellers, the Company issued shares.\n")
+    (five,) = split_items(text, OLD)
+    assert text[five.start:].startswith("ITEM 5 -- OTHER EVENTS")
+
+
+def test_references_to_items_are_not_headings() -> None:
+    text = ("Item 8.01 Other Events\nThe information set forth under\nItem 2.02 of this Current Report is incorporated"
+            " by reference.\nItems 1 through 4, 6 and 8 Not Applicable.\nThe item is described in Item 3.02 above.\n")
+    assert numbers(text, NEW) == ["8.01"]
+
+
+def test_era_decides_which_numbers_are_items() -> None:
+    assert numbers("Item 12. Results of Operations and Financial Condition\nText.\n", dt.date(2003, 10, 21)) == ["12"]
+    assert numbers("Item 12. Results of Operations and Financial Condition\nText.\n", NEW) == []
+    assert numbers("Item 8.01 Other Events\nText.\n", OLD) == []
+    assert numbers("Item 8.01 Other Events\nText.\nItem 5. Other events\nMore.\n", None) == ["8.01", "5"]
+    assert numbers("Item 4.09 Not an item\nText.\n", NEW) == []
+
+
+def test_no_items() -> None:
+    assert split_items("", NEW) == ()
+    assert split_items("A press release with no item headings at all.", NEW) == ()
+
+
+def test_header_titles_to_numbers_by_era() -> None:
+    assert item_numbers_from_titles(["Other Events", "Financial Statements and Exhibits"], NEW) == ["8.01", "9.01"]
+    assert item_numbers_from_titles(["Other events", "Financial statements and exhibits"], OLD) == ["5", "7"]
+    assert item_numbers_from_titles(["Regulation FD Disclosure", "Results of Operations and Financial Condition"],
+                                    dt.date(2003, 10, 1)) == ["9", "12"]
+    assert item_numbers_from_titles(["Acquisition or disposition of assets", "Changes in control of registrant"],
+                                    dt.date(1996, 11, 25)) == ["2", "1"]
+
+
+def test_header_title_variants_and_numbers_pass_through() -> None:
+    titles = [
+        "Entry into a Material Definitive Agreement",
+        "Departure of Directors or Certain Officers; Election of Directors; Appointment of Certain Officers: "
+        "Compensatory Arrangements of Certain Officers",
+        "Departure of Directors or Principal Officers; Election of Directors; Appointment of Principal Officers",
+        "Cost Associated with Exit or Disposal Activities",
+        "Non-Reliance on Previously Issued Financial Statements or a Related Audit Report or Completed Interim Review",
+        "UNREGISTERED SALES OF EQUITY SECURITIES",
+        "Creation of a Direct Financial Obligation or an Obligation under an Off-Balance Sheet Arrangement of a Registrant",
+        "5.02", "9.01", "Item 3.02", "", "Something unknown",
+    ]
+    assert item_numbers_from_titles(titles, dt.date(2025, 1, 8)) == [
+        "1.01", "5.02", "2.05", "4.02", "3.02", "2.03", "9.01"]
+    assert item_numbers_from_titles(["5", "7", "7"], dt.date(1994, 3, 22)) == ["5", "7"]
