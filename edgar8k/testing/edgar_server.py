@@ -67,6 +67,8 @@ class LoggedRequest:
     status: int  # 0 for a dropped connection
     user_agent: str
     fault: str | None = None
+    client_port: int = 0  # the same port on two requests means a reused connection
+    accept_encoding: str = ""
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -179,9 +181,11 @@ class EdgarServer:
 
     # -- request handling --------------------------------------------------------------------
 
-    def _record(self, now: float, path: str, status: int, ua: str, fault: str | None = None) -> None:
+    def _record(self, req: _Handler, now: float, path: str, status: int, fault: str | None = None) -> None:
+        entry = LoggedRequest(now, path, status, req.headers.get("User-Agent", ""), fault,
+                              req.client_address[1], req.headers.get("Accept-Encoding", ""))
         with self._lock:
-            self.log.append(LoggedRequest(now, path, status, ua, fault))
+            self.log.append(entry)
 
     def _over_rate(self, now: float) -> bool:
         """Sliding one-second ceiling; once tripped, locked out (extended while requests keep coming)."""
@@ -218,24 +222,24 @@ class EdgarServer:
         path = unquote(urlsplit(req.path).path)
         ua = req.headers.get("User-Agent", "")
         if self.require_user_agent and not _UA_OK.search(ua):
-            self._record(now, path, 403, ua)
+            self._record(req, now, path, 403)
             return self._send(req, 403, UNDECLARED_TOOL_PAGE, "text/html", head)
         if self._over_rate(now):
-            self._record(now, path, self.throttle_status, ua, "throttle")
+            self._record(req, now, path, self.throttle_status, "throttle")
             body = THRESHOLD_PAGE if self.throttle_status == 403 else b"Too Many Requests"
             return self._send(req, self.throttle_status, body, "text/html", head)
         fault = self._fault_for(path)
         if fault in ("503", "500"):
-            self._record(now, path, int(fault), ua, fault)
+            self._record(req, now, path, int(fault), fault)
             body = MAINTENANCE_PAGE if fault == "503" else b"<html><body>Internal Server Error</body></html>"
             return self._send(req, int(fault), body, "text/html", head)
         if fault == "drop":
-            self._record(now, path, 0, ua, fault)
+            self._record(req, now, path, 0, fault)
             return self._drop(req)
         if fault == "slow":
             time.sleep(self.slow_seconds)
         status, body, ctype = self._lookup(path)
-        self._record(now, path, status, ua, fault)
+        self._record(req, now, path, status, fault)
         self._send(req, status, body, ctype, head, truncate=(fault == "truncate" and status == 200))
 
     def _lookup(self, path: str) -> tuple[int, bytes, str]:

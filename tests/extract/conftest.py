@@ -1,0 +1,1 @@
+from tests.fixtures_edgar import *  # noqa: F401,F403 - pytest finds fixtures by name
