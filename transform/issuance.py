@@ -11,6 +11,7 @@ another company's stock, anti-dilution formulas, average prices) are filtered be
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -152,6 +153,9 @@ def _item_number(num: str) -> str:
 
 
 _EXHIBIT_ITEMS = {"7", "9.01", "13"}
+_NON_ISSUANCE_ITEMS = {"1.02", "2.02", "2.05", "2.06", "4.01", "4.02", "5.04", "5.05", "5.07", "6", "4", "9"}
+_LEGAL_AGREEMENT = re.compile(r"\bWHEREAS\b|NOW,\s+THEREFORE|\bARTICLE\s+(?:I|1)\b|AGREEMENT\s+AND\s+PLAN\s+OF\s+MERGER|"
+                              r"\bINDENTURE\b|\bSECTION\s+1\.01\b")
 
 # ---------------------------------------------------------------------------------------------
 # Security nouns
@@ -189,7 +193,7 @@ _NOTE_TITLE = (
 )
 _PRINCIPAL_AFTER = re.compile(
     r"\s*(?:in\s+)?(?:(?:original|initial|aggregate|total|stated)\s+)*principal\s+amount\s+of\s+"
-    r"(?:(?:its|our|the\s+Company'?s|the|additional|a|an|new|newly\s+issued)\s+)*" + _NOTE_TITLE,
+    r"(?:(?:its|our|the\s+Company'?s|the\s+Registrant'?s|the|additional|a|an|new|newly\s+issued)\s+)*" + _NOTE_TITLE,
     re.IGNORECASE,
 )
 _OF_NOTES_AFTER = re.compile(
@@ -219,7 +223,9 @@ _NEGATIVE_SENTENCE = re.compile(
     r"beneficial(?:ly)?\s+own\w*|vot(?:es|ed|ing)\s+(?:for|against)|broker\s+non-votes|"
     r"equity\s+incentive|incentive\s+(?:stock\s+)?plan|stock\s+option\s+plan|restricted\s+stock\s+units?|RSUs?|"
     r"performance\s+(?:share|stock)\s+units?|compensation\s+committee|employment\s+agreement|"
-    r"anti-?dilution|forward-looking|would\s+be\s+unlawful|does\s+not\s+constitute\s+an\s+offer|"
+    r"anti-?dilution|forward-looking|after\s+giving\s+effect|per\s+share\s+results|earnings\s+per\s+share|"
+    r"(?:\d{4}|Stock|Equity|Incentive|Option|Compensation|Purchase|Award)\s+(?:\w+\s+)?Plan|share\s+reserve|"
+    r"would\s+be\s+unlawful|does\s+not\s+constitute\s+an\s+offer|"
     r"shall\s+not\s+constitute\s+an\s+offer|not\s+an\s+offer\s+to\s+sell|no\s+offer,?\s+solicitation)\b",
     re.IGNORECASE,
 )
@@ -289,8 +295,8 @@ _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                             r"\bto\s+exchange\b|exchanged\s+for|the\s+exchanges?\b|exchange\s+offer|"
                             r"(?:debentures?|notes?)\b[^.]{0,80}\b(?:cancel+ed|exchanged)", re.I)),
     ("acquisition_consideration", re.compile(
-        r"\bmerger\b|\bacqui(?:re|red|sition)\b|former\s+(?:\w+\s+){0,3}(?:stock|share)holders|"
-        r"merger\s+consideration|purchase\s+of\s+all\s+of\s+the\s+outstanding", re.I)),
+        r"\b[Mm]erger\b(?!\s+Sub)|\bacqui(?:re|red|sition)\b|(?i:former\s+(?:\w+\s+){0,3}(?:stock|share)holders)|"
+        r"(?i:purchase\s+of\s+all\s+of\s+the\s+outstanding)|\bPlan\s+of\s+Merger")),
     ("private_placement", re.compile(r"private\s+placement|privately\s+negotiated|private\s+(?:sale|offering)|"
                                      r"accredited\s+investors?|Regulation\s+D\b|4\(a\)\(2\)|4\(2\)|"
                                      r"Rule\s+144A|Regulation\s+S\b|unregistered|not\s+been\s+registered", re.I)),
@@ -387,18 +393,23 @@ class _Draft:
 def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date: dt.date | None,
                       company_name: str | None) -> list[Transaction]:
     """Every issuance the filing reports, one Transaction per deal, each value with its evidence."""
-    ref_date = event_date or filing_date
+    ref_date = event_date or cover_event_date(ft.text) or filing_date
+    ctx = _FilingContext(company_name, company_aliases(ft.text, company_name), _defined_entities(ft.text), ref_date)
     drafts: dict[str, _Draft] = {}
     order: list[str] = []
     all_sentences: list[tuple[Region, Sentence]] = []
     for region in regions(ft):
-        if region.label in _EXHIBIT_ITEMS:
+        if region.label in _EXHIBIT_ITEMS or region.label in _NON_ISSUANCE_ITEMS:
+            continue
+        if region.label and region.label.startswith("EX-") and _LEGAL_AGREEMENT.search(ft.text, region.start,
+                                                                                        min(region.end, region.start + 4000)):
             continue
         region_sentences = split_sentences(ft.text, region.start, region.end)
         all_sentences.extend((region, s) for s in region_sentences)
         region_kind = _kind_of(" ".join(s.text for s in region_sentences if not _NEGATIVE_SENTENCE.search(s.text))[:6000])
-        for s in region_sentences:
-            mentions = _sentence_mentions(s, company_name, ref_date)
+        for k, s in enumerate(region_sentences):
+            following = " ".join(x.text for x in region_sentences[k + 1:k + 3])
+            mentions = _sentence_mentions(s, ctx, following)
             if not mentions:
                 continue
             kind = _kind_of(s.text) or region_kind or "other"
@@ -441,13 +452,80 @@ def _merge_generic(drafts: dict[str, _Draft], order: list[str]) -> None:
 # Mentions in one sentence
 
 
-def _sentence_mentions(s: Sentence, company_name: str | None, ref_date: dt.date | None) -> list[_Mention]:
+@dataclass(frozen=True)
+class _FilingContext:
+    company_name: str | None
+    aliases: frozenset[str]
+    entities: frozenset[str]
+    ref_date: dt.date | None
+
+
+_GENERIC_ALIASES = frozenset({"company", "registrant", "corporation", "issuer", "we", "it", "partnership", "trust",
+                              "bank", "parent", "borrower", "the"})
+_CORP_WORDS = frozenset({"inc", "corp", "corporation", "company", "co", "ltd", "limited", "llc", "plc", "the", "group",
+                         "holdings", "holding", "international", "technologies", "de", "new", "l.p", "lp"})
+
+
+def company_aliases(text: str, company_name: str | None) -> frozenset[str]:
+    """Lower-case words that name the registrant: its name's distinctive words and the short names the
+    filing defines for it ('NeoTherapeutics, Inc. ("NeoTherapeutics")')."""
+    out = set(_GENERIC_ALIASES)
+    if not company_name:
+        return frozenset(out)
+    words = [w for w in re.findall(r"[\w&'-]+", company_name.lower()) if w not in _CORP_WORDS]
+    out.update(words)
+    if words:
+        pat = re.compile(rf"\b{re.escape(words[0])}[^()\n]{{0,80}}?\(\s*(?:the\s+)?[\"']([^\"']{{2,40}})[\"']", re.I)
+        for m in pat.finditer(text[:30000]):
+            out.add(m.group(1).split()[0].lower())
+    return frozenset(out)
+
+
+def _defined_entities(text: str) -> frozenset[str]:
+    """Short names the filing defines for parties: 'BlueSuit, Inc. ("BlueSuit")'."""
+    return frozenset(m.group(1).lower() for m in re.finditer(
+        r"(?:Inc\.|Corp\.|Corporation|Ltd\.|LLC|L\.P\.|Company|plc|N\.V\.|S\.A\.)\s*\(\s*(?:the\s+)?[\"']([A-Z][\w&-]+)[\"']\)",
+        text[:60000]))
+
+
+def cover_event_date(text: str) -> dt.date | None:
+    """The earliest date next to 'Date of Report (Date of earliest event reported)' on the cover."""
+    m = re.search(r"Date\s+of\s+(?:Report|earliest\s+event)", text[:8000], re.I)
+    if not m:
+        return None
+    dates = [d.value for d in find_dates(text[max(0, m.start() - 200):m.end() + 250])]
+    return min(dates) if dates else None
+
+
+_SUBJECT_VERB = re.compile(
+    r"\b([A-Z][\w&-]*)(?:\s+\([^)]{0,40}\))?,?\s+(?:also\s+|has\s+|had\s+|will\s+|shall\s+|then\s+)?"
+    r"(?P<verb>issued|sold|agreed\s+to\s+(?:issue|sell)|obligated\s+itself\s+to\s+issue|acquired|purchased|"
+    r"repurchased|bought)\b")
+
+
+def _wrong_issuer(text: str, ctx: _FilingContext) -> bool:
+    """Another company issuing ('BlueSuit issued Stockwalk ...') or the registrant buying shares."""
+    for m in _SUBJECT_VERB.finditer(text):
+        subject = m.group(1).lower()
+        verb = m.group("verb")
+        if subject in ctx.aliases:
+            if verb in ("acquired", "purchased", "repurchased", "bought"):
+                return True
+            continue
+        if verb in ("issued", "sold") or verb.startswith(("agreed", "obligated")):
+            if subject in ctx.entities:
+                return True
+    return False
+
+
+def _sentence_mentions(s: Sentence, ctx: _FilingContext, following: str = "") -> list[_Mention]:
     text = s.text
+    company_name = ctx.company_name
     if not _ISSUE_VERB.search(text) or _NEGATIVE_SENTENCE.search(text):
         return []
     if _OPTION_GRANT.search(text) and not re.search(r"warrant", text, re.I):
         return []
-    if _is_earlier_deal(text, ref_date):
+    if _is_earlier_deal(text, ctx.ref_date) or _wrong_issuer(text, ctx):
         return []
     money = find_money(text)
     numbers = [q for q in find_numbers(text) if not _is_year(q, text)]
@@ -465,7 +543,7 @@ def _sentence_mentions(s: Sentence, company_name: str | None, ref_date: dt.date 
     if not mentions:
         return []
     _bind_prices(text, mentions, money)
-    _expand_units(text, mentions)
+    _expand_units(text, mentions, following)
     return [m for m in mentions if not _AGENT_WARRANT_RE_near(text, m)]
 
 
@@ -487,15 +565,31 @@ def _is_year(q: Quantity, text: str) -> bool:
 def _is_earlier_deal(text: str, ref_date: dt.date | None) -> bool:
     """A sentence about an earlier offering: every date in it is well before the report, or it
     says so ("previously issued")."""
-    if re.search(r"\bpreviously\s+(?:issued|sold|reported|disclosed|announced)|\bprior\s+(?:offering|private\s+placement)|"
+    if re.search(r"\bpreviously\s+(?:issued|sold)|\bprior\s+(?:offering|private\s+placement)|"
                  r"\bhad\s+(?:previously\s+)?(?:issued|sold)\b", text, re.I):
         return True
     if ref_date is None:
         return False
-    dates = [d.value for d in find_dates(text)]
+    dates = [d.value for d in find_dates(text)] + _loose_dates(text)
     if not dates:
         return False
     return all(d < ref_date - dt.timedelta(days=200) for d in dates)
+
+
+_MONTH_YEAR = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
+                         r"\s+((?:19|20)\d\d)\b")
+_IN_YEAR = re.compile(r"\b(?:in|during|fiscal(?:\s+year)?)\s+((?:19|20)\d\d)\b(?!\s*,)", re.I)
+
+
+def _loose_dates(text: str) -> list[dt.date]:
+    """'June 2003' and 'in 2003' as the last day they could mean, to recognise earlier deals."""
+    out = []
+    for m in _MONTH_YEAR.finditer(text):
+        month = list(calendar.month_name).index(m.group(1))
+        year = int(m.group(2))
+        out.append(dt.date(year, month, calendar.monthrange(year, month)[1]))
+    out.extend(dt.date(int(m.group(1)), 12, 31) for m in _IN_YEAR.finditer(text))
+    return out
 
 
 def _classify_title(title: str, noun: str) -> str:
@@ -530,6 +624,8 @@ def _count_mention(text: str, q: Quantity, company_name: str | None) -> _Mention
         title = of.group("title")
         right_end = of.end()
         if _foreign_security(title, text[right_end - len(of.group(0)):right_end], company_name):
+            return None
+        if re.match(r"\s+of\s+(?!the\s+Company|its\b|our\b)(?:the\s+)?[A-Z]", text[right_end:right_end + 30]):
             return None
     tail = text[right_end:right_end + 60]
     if re.match(r"\s*(?:(?:issued\s+and\s+)?outstanding|then\s+outstanding|remain\s+outstanding|reserved|"
@@ -600,7 +696,8 @@ def _principal_mention(text: str, q: Quantity) -> _Mention | None:
     m = _PRINCIPAL_AFTER.match(after) or _OF_NOTES_AFTER.match(after)
     if m:
         title = _trim_note_title(m.group("title"))
-        if title is None:
+        if title is None or re.match(r"\s*(?:\([^)]*\)\s*)?(?:then\s+|that\s+remain\s+|remain\s+)?outstanding",
+                                     text[q.end + m.end():q.end + m.end() + 80]):
             return None
         return _Mention(_note_type(title), title, q.start, q.end + m.end(), principal=q.value, principal_q=q)
     left = text[max(0, q.start - 200):q.start]
@@ -739,7 +836,7 @@ def _slot_free(m: _Mention, kind: str) -> bool:
 # Units
 
 _UNIT_COMPOSITION = re.compile(
-    r"each\s+(?:\w+\s+)?unit\s+(?:consist(?:s|ing)\s+of|compris(?:es|ing)|is\s+comprised\s+of|"
+    r"(?:each\s+(?:\w+\s+)?unit|units?\s*(?:\([^)]{0,40}\))?,?\s+each)\s+(?:consist(?:s|ing)\s+of|compris(?:es|ing)|is\s+comprised\s+of|"
     r"(?:will\s+)?consist\s+of|(?:is\s+)?made\s+up\s+of|includes?)\s+(?P<body>[^;]{0,400})",
     re.IGNORECASE,
 )
@@ -752,13 +849,13 @@ _RATIO_ITEM = re.compile(
 )
 
 
-def _expand_units(text: str, mentions: list[_Mention]) -> None:
+def _expand_units(text: str, mentions: list[_Mention], following: str = "") -> None:
     """A unit becomes its parts (per the labels): the share row carries the unit price; each warrant
     row carries the stated ratio times the unit count."""
     units = [m for m in mentions if m.is_unit]
     if not units:
         return
-    comp = _UNIT_COMPOSITION.search(text)
+    comp = _UNIT_COMPOSITION.search(text) or _UNIT_COMPOSITION.search(following)
     for u in units:
         u.security_type = "common_stock"
         u.is_unit = True
