@@ -1,0 +1,97 @@
+"""RawStore on a local folder and on S3 (moto's real S3 endpoint on loopback)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from edgar8k.extract.raw_store import RawStore, RawStoreError
+
+ACC = "0001193125-21-000042"
+DATA = b"<SEC-DOCUMENT>0001193125-21-000042.txt : 20210105\n" + b"filing text " * 500
+
+
+def test_put_then_get_round_trips_compressed_with_sha(tmp_path):
+    store = RawStore(tmp_path / "raw")
+    rec = store.put(ACC, DATA, "https://www.sec.gov/Archives/x.txt")
+    assert rec.sha256 == hashlib.sha256(DATA).hexdigest()
+    again = RawStore(tmp_path / "raw").get(ACC)
+    assert again == rec
+    on_disk = Path(store.data_path(ACC))
+    assert on_disk.stat().st_size < len(DATA) / 5 and gzip.decompress(on_disk.read_bytes()) == DATA
+    meta = json.loads(Path(store.meta_path(ACC)).read_text())
+    assert meta["sha256"] == rec.sha256 and meta["source_url"].endswith("x.txt") and meta["fetched_at"]
+    assert not list((tmp_path / "raw").rglob("*.tmp")), "temporary files must be renamed away"
+
+
+def test_missing_and_half_written_records_read_as_absent(tmp_path):
+    store = RawStore(tmp_path)
+    assert store.get(ACC) is None and not store.has(ACC)
+    store.put(ACC, DATA, "u")
+    Path(store.meta_path(ACC)).unlink()  # killed between data and sidecar
+    assert store.get(ACC) is None and store.list() == []
+
+
+def test_damaged_record_is_refetched_not_trusted(tmp_path, caplog):
+    store = RawStore(tmp_path)
+    store.put(ACC, DATA, "u")
+    Path(store.data_path(ACC)).write_bytes(gzip.compress(b"something else"))
+    assert store.get(ACC) is None
+    Path(store.data_path(ACC)).write_bytes(b"not gzip at all")
+    assert store.get(ACC) is None
+    assert "fetched again" in caplog.text
+    store.put(ACC, DATA, "u")
+    assert store.get(ACC).data == DATA
+
+
+@pytest.mark.parametrize("bad", ["../../etc/passwd", "0001193125-21-00004", "0001193125/21/000042", "", None])
+def test_keys_must_be_accession_numbers(tmp_path, bad):
+    store = RawStore(tmp_path)
+    with pytest.raises(RawStoreError, match="accession"):
+        store.put(bad, b"x", "u")
+    assert not any(tmp_path.iterdir())
+
+
+def test_iter_accessions_lists_complete_records_sorted(tmp_path):
+    store = RawStore(tmp_path)
+    accs = ["0000950123-20-000001", "0001193125-21-000042", "0000000020-19-000007"]
+    for a in accs:
+        store.put(a, DATA, "u")
+    (tmp_path / "stray.json").write_text("{}")
+    assert list(store.iter_accessions()) == sorted(accs) == store.list()
+
+
+@pytest.fixture(scope="module")
+def s3_uri():
+    moto_server = pytest.importorskip("moto.server")
+    boto3 = pytest.importorskip("boto3")
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    mp = pytest.MonkeyPatch()
+    for k, v in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                 "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        mp.setenv(k, v)
+    boto3.client("s3", endpoint_url=f"http://{host}:{port}", region_name="us-east-1").create_bucket(Bucket="edgar-raw")
+    yield f"s3://edgar-raw/prefix/raw?endpoint_override={host}:{port}&scheme=http&region=us-east-1"
+    mp.undo()
+    server.stop()
+
+
+def test_s3_store_behaves_like_the_local_one(s3_uri):
+    store = RawStore(s3_uri)
+    assert store.get(ACC) is None and store.list() == []
+    rec = store.put(ACC, DATA, "u")
+    fresh = RawStore(s3_uri)
+    assert fresh.get(ACC) == rec and fresh.has(ACC) and fresh.list() == [ACC]
+    with fresh.fs.open_input_stream(fresh.data_path(ACC), compression=None) as f:
+        assert gzip.decompress(f.read()) == DATA
+
+
+def test_unknown_scheme_is_a_clear_error():
+    with pytest.raises(RawStoreError, match="cannot open raw store"):
+        RawStore("nosuchscheme://bucket/x")
