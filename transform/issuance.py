@@ -430,7 +430,8 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
         draft = drafts[kind]
         if not draft.securities:
             continue
-        out.append(_finish(draft, all_sentences, ft.text, ref_date, company_name))
+        others = {(x.start, x.end) for k2, d2 in drafts.items() if k2 != kind for x in d2.sentences}
+        out.append(_finish(draft, all_sentences, ft.text, ref_date, company_name, others))
     return out
 
 
@@ -565,7 +566,8 @@ def _is_year(q: Quantity, text: str) -> bool:
 def _is_earlier_deal(text: str, ref_date: dt.date | None) -> bool:
     """A sentence about an earlier offering: every date in it is well before the report, or it
     says so ("previously issued")."""
-    if re.search(r"\bpreviously\s+(?:issued|sold)|\bprior\s+(?:offering|private\s+placement)|"
+    if re.search(r"^\W*As\s+(?:previously|was|we)\s+(?:previously\s+)?(?:reported|disclosed|announced)|"
+                 r"\bpreviously\s+(?:issued|sold)|\bprior\s+(?:offering|private\s+placement)|"
                  r"\bhad\s+(?:previously\s+)?(?:issued|sold)\b", text, re.I):
         return True
     if ref_date is None:
@@ -627,8 +629,11 @@ def _count_mention(text: str, q: Quantity, company_name: str | None) -> _Mention
             return None
         if re.match(r"\s+of\s+(?!the\s+Company|its\b|our\b)(?:the\s+)?[A-Z]", text[right_end:right_end + 30]):
             return None
-    tail = text[right_end:right_end + 60]
-    if re.match(r"\s*(?:(?:issued\s+and\s+)?outstanding|then\s+outstanding|remain\s+outstanding|reserved|"
+    tail = text[right_end:right_end + 100]
+    if re.search(r"(?:upsized|increased|decreased|reduced|up)\s+from\s*$|\bfrom\s*$|\bincluding\s*$|\bof\s+which\s*$",
+                 left, re.I):
+        return None
+    if re.match(r"\s*(?:\([^)]{0,60}\)\s*)?,?\s*(?:(?:issued\s+and\s+)?outstanding|then\s+outstanding|remain\s+outstanding|reserved|"
                 r"authorized|held\s+by|beneficially|underlying\s+(?:outstanding|existing))", tail, re.I):
         return None
     if re.search(r"(?:there\s+(?:were|are|will\s+be)|total\s+of|bringing|increas\w+\s+(?:the\s+)?(?:number|total)|"
@@ -863,13 +868,15 @@ def _expand_units(text: str, mentions: list[_Mention], following: str = "") -> N
             u.price = u.unit_price
         if comp is None:
             continue
+        exercise, exercise_q = u.exercise, u.exercise_q
+        u.exercise = u.exercise_q = None
         for item in _RATIO_ITEM.finditer(comp.group("body")):
             noun = item.group("noun").lower()
             ratio = fraction_word(item.group("r").replace(" ", "-"))
             if ratio is None or not noun.startswith("warrant") or u.shares is None:
                 continue
             w = _Mention("warrant", "warrant (part of units)", u.end, u.end, shares=int(u.shares * ratio),
-                         count_q=u.count_q)
+                         count_q=u.count_q, exercise=exercise, exercise_q=exercise_q)
             mentions.append(w)
             break
 
@@ -909,6 +916,12 @@ def _title_key(s: Security) -> str:
 
 
 def _merge_security(draft: _Draft, sec: Security, s: Sentence) -> None:
+    for old, old_s in draft.securities:
+        if (old.security_type == sec.security_type and old_s != s and old.shares and sec.shares
+                and sec.shares < old.shares and re.search(r"(?-i:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+)", sec.security_title or "")):
+            sec.shares = None
+            sec.field_evidence = [e for e in sec.field_evidence if e.field != "shares"]
+            break
     for old, _ in draft.securities:
         if _same(old, sec):
             for name in ("shares", "price_per_share", "exercise_price", "conversion_price", "principal_amount",
@@ -921,7 +934,7 @@ def _merge_security(draft: _Draft, sec: Security, s: Sentence) -> None:
 
 
 def _finish(draft: _Draft, all_sentences: list[tuple[Region, Sentence]], text: str, ref_date: dt.date | None,
-            company_name: str | None) -> Transaction:
+            company_name: str | None, owned_elsewhere: set[tuple[int, int]]) -> Transaction:
     tx = Transaction(offering_type=draft.kind, source_item=draft.source_item)
     context = _context_sentences(draft, all_sentences)
     context_text = " ".join(s.text for s in context)
@@ -929,7 +942,7 @@ def _finish(draft: _Draft, all_sentences: list[tuple[Region, Sentence]], text: s
     _set_dates(tx, draft, context, all_sentences, ref_date)
     _set_aggregate(tx, draft, context)
     _set_purchasers(tx, draft, context, company_name)
-    _set_followups(tx, draft, context)
+    _set_followups(tx, draft, context, owned_elsewhere)
     if tx.offering_type == "other":
         tx.offering_type = _offering_type_from_context(context_text, tx)
     if tx.offering_type == "public_offering" and tx.registration == "registered" and tx.purchasers and \
@@ -1116,30 +1129,66 @@ def _same_entity(a: str, b: str) -> bool:
     return key(a) == key(b) or key(a).startswith(key(b)) or key(b).startswith(key(a))
 
 
-def _set_followups(tx: Transaction, draft: _Draft, context: list[Sentence]) -> None:
-    """Terms stated after the issuance sentence: 'The warrant is exercisable ... until March 8, 2006',
-    'The warrants have an exercise price of $20.00 per share and a term of four years'."""
-    warrants = [sec for sec, _ in draft.securities if sec.security_type in ("warrant", "pre_funded_warrant")]
+def _set_followups(tx: Transaction, draft: _Draft, context: list[Sentence], owned_elsewhere: set[tuple[int, int]]) -> None:
+    """Terms stated in the sentences around the issuance: 'The Units were sold at a price of $10.00 per
+    Unit', 'The warrant is exercisable ... until March 8, 2006', 'The warrants have an exercise price of
+    $20.00 per share and a term of four years'."""
+    secs = [sec for sec, _ in draft.securities]
     base = tx.closing_date or tx.agreement_date
     for s in context:
-        low = s.text.lower()
-        if "warrant" not in low or _AGENT_WARRANT.search(s.text):
+        if (s.start, s.end) in owned_elsewhere:
             continue
-        if re.search(r"placement\s+agent|underwriter'?s?\s+warrant|representative'?s?\s+warrant", low):
+        negative = bool(_NEGATIVE_SENTENCE.search(s.text))
+        agent = bool(_AGENT_WARRANT.search(s.text) or re.search(
+            r"placement\s+agent|underwriter'?s?\s+warrant|representative'?s?\s+warrant", s.text, re.I))
+        for q in [] if negative else find_money(s.text):
+            if q.currency not in (None, "USD") or q.value >= 100_000:
+                continue
+            unit = _per_unit(s.text, q)
+            left = s.text[max(0, q.start - 60):q.start]
+            if unit is None and not re.search(r"(?:exercise|conversion|offering|purchase)\s+price\s+of\s*(?:approximately\s+)?$",
+                                              left, re.I):
+                continue
+            kind = _price_kind(s.text, q)
+            if kind is None or (agent and kind == "exercise"):
+                continue
+            target = _followup_target(secs, kind, unit, s.text)
+            if target is None:
+                continue
+            name = {"exercise": "exercise_price", "conversion": "conversion_price"}.get(kind, "price_per_share")
+            setattr(target, name, q.value)
+            target.field_evidence.append(Evidence(name, q.text, s.start + q.start, s.start + q.end))
+            if kind == "conversion" and target.security_type == "note":
+                target.security_type = "convertible_note"
+        if agent or "warrant" not in s.text.lower():
             continue
-        targets = [w for w in warrants if w.security_type == "warrant"] or warrants
-        if not targets:
-            continue
-        for w in targets:
-            if w.exercise_price is None:
-                for q in find_money(s.text):
-                    if q.value < 100_000 and _price_kind(s.text, q) == "exercise" and \
-                            (_per_unit(s.text, q) or re.search(r"exercise\s+price\s+of\s*$", s.text[max(0, q.start - 40):q.start], re.I)):
-                        w.exercise_price = q.value
-                        w.field_evidence.append(Evidence("exercise_price", q.text, s.start + q.start, s.start + q.end))
-                        break
-            if w.expiration_date is None and w.expiration_term is None:
+        for w in secs:
+            if w.security_type == "warrant" and w.expiration_date is None and w.expiration_term is None:
                 _set_expiry(w, s, base)
+
+
+def _followup_target(secs: list[Security], kind: str, unit: str | None, text: str) -> Security | None:
+    if kind == "exercise":
+        pool = [x for x in secs if x.security_type in ("warrant", "pre_funded_warrant") and x.exercise_price is None]
+        pf = "pre-funded" in text.lower() or "prefunded" in text.lower()
+        pool = [x for x in pool if (x.security_type == "pre_funded_warrant") == pf]
+    elif kind == "conversion":
+        pool = [x for x in secs if x.security_type in ("convertible_note", "preferred_stock", "note")
+                and x.conversion_price is None and re.search(r"conver", text, re.I)]
+    elif unit and "unit" in unit:
+        pool = [x for x in secs if "unit" in (x.security_title or "").lower() and x.security_type == "common_stock"
+                and x.price_per_share is None]
+    elif unit and "warrant" in unit:
+        pool = [x for x in secs if x.security_type in ("warrant", "pre_funded_warrant") and x.price_per_share is None]
+    else:
+        pool = [x for x in secs if x.security_type in ("common_stock", "preferred_stock") and x.price_per_share is None
+                and "unit" not in (x.security_title or "").lower()]
+        if len(pool) > 1:
+            return None
+    if not pool:
+        return None
+    named = [x for x in pool if x.security_title and x.security_title.lower() in text.lower()]
+    return (named or pool)[0]
 
 
 _EXPIRY_DATE_LEFT = re.compile(r"(?:until|through|expir\w*(?:\s+\w+){0,3}\s+(?:on|at)?|expiration\s+date\s+(?:of|is)|"
