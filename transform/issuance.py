@@ -163,7 +163,7 @@ _LEGAL_AGREEMENT = re.compile(r"\bWHEREAS\b|NOW,\s+THEREFORE|\bARTICLE\s+(?:I|1)
 _SHARE_NOUN = re.compile(
     r"\s*(?:\([^)]{0,40}\)\s*)?(?:(?:additional|newly[- ]issued|restricted|unregistered|registered|new|fully[- ]paid|"
     r"authorized|validly[- ]issued|non-?assessable|and|,)\s+)*"
-    r"(?P<noun>pre-funded\s+warrants?|prefunded\s+warrants?|private\s+placement\s+warrants?|placement\s+warrants?|"
+    r"(?P<noun>(?-i:(?:[A-Z][\w-]*\s+){1,3}(?:Units?|Warrants?))|pre-funded\s+warrants?|prefunded\s+warrants?|private\s+placement\s+warrants?|placement\s+warrants?|"
     r"warrants?|units?|shares?|American\s+Depositary\s+Shares|ADSs?|ordinary\s+shares|"
     r"(?:[A-Z][\w.-]*\s+){0,5}(?:Preferred|Common)\s+(?:Stock|Shares)|common\s+stock|rights?)\b",
     re.IGNORECASE,
@@ -412,7 +412,7 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
             mentions = _sentence_mentions(s, ctx, following)
             if not mentions:
                 continue
-            kind = _kind_of(s.text) or region_kind or "other"
+            kind = _kind_of(s.text) or _recent_kind(region_sentences, k) or region_kind or "other"
             draft = drafts.get(kind)
             if draft is None:
                 draft = drafts[kind] = _Draft(kind, source_item=_source_label(region))
@@ -433,6 +433,16 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
         others = {(x.start, x.end) for k2, d2 in drafts.items() if k2 != kind for x in d2.sentences}
         out.append(_finish(draft, all_sentences, ft.text, ref_date, company_name, others))
     return out
+
+
+def _recent_kind(sentences: list[Sentence], k: int) -> str | None:
+    """The kind of deal the nearest earlier sentences in the same item talk about."""
+    for s in reversed(sentences[max(0, k - 3):k]):
+        if not _NEGATIVE_SENTENCE.search(s.text):
+            kind = _kind_of(s.text)
+            if kind:
+                return kind
+    return None
 
 
 def _source_label(region: Region) -> str | None:
@@ -504,9 +514,14 @@ _SUBJECT_VERB = re.compile(
     r"repurchased|bought)\b")
 
 
+_DEFINED_SUBJECT_VERB = re.compile(
+    r"\(\s*(?:the\s+)?[\"']([\w&-]+)[\"']\s*\),?\s+(?:also\s+|has\s+|had\s+|will\s+)?"
+    r"(?P<verb>issued|sold|acquired|purchased|repurchased|bought)\b")
+
+
 def _wrong_issuer(text: str, ctx: _FilingContext) -> bool:
     """Another company issuing ('BlueSuit issued Stockwalk ...') or the registrant buying shares."""
-    for m in _SUBJECT_VERB.finditer(text):
+    for m in [*_SUBJECT_VERB.finditer(text), *_DEFINED_SUBJECT_VERB.finditer(text)]:
         subject = m.group(1).lower()
         verb = m.group("verb")
         if subject in ctx.aliases:
@@ -514,9 +529,20 @@ def _wrong_issuer(text: str, ctx: _FilingContext) -> bool:
                 return True
             continue
         if verb in ("issued", "sold") or verb.startswith(("agreed", "obligated")):
-            if subject in ctx.entities:
+            if subject in ctx.entities or _names_a_company(m.group(1), text):
                 return True
     return False
+
+
+def _names_a_company(word: str, text: str) -> bool:
+    if word.lower() in _GENERIC_SUBJECTS:
+        return False
+    return bool(re.search(rf"\b{re.escape(word)}(?:\s+[A-Z][\w&-]*){{0,4}},?\s+(?:Inc|Corp|Corporation|Ltd|LLC|L\.P|Company|Co)\b",
+                          text))
+
+
+_GENERIC_SUBJECTS = frozenset({"the", "this", "such", "shares", "notes", "warrants", "units", "securities",
+                               "investors", "purchasers", "holders", "it", "we", "they", "sponsor"})
 
 
 def _sentence_mentions(s: Sentence, ctx: _FilingContext, following: str = "") -> list[_Mention]:
@@ -600,7 +626,7 @@ def _classify_title(title: str, noun: str) -> str:
         return "pre_funded_warrant"
     if "warrant" in noun.lower():
         return "warrant"
-    if noun.lower().startswith("unit"):
+    if re.search(r"\bunits?$", noun, re.I):
         return "unit"
     if re.search(r"\bright", noun, re.I):
         return "right"
@@ -627,16 +653,18 @@ def _count_mention(text: str, q: Quantity, company_name: str | None) -> _Mention
         right_end = of.end()
         if _foreign_security(title, text[right_end - len(of.group(0)):right_end], company_name):
             return None
-        if re.match(r"\s+of\s+(?!the\s+Company|its\b|our\b)(?:the\s+)?[A-Z]", text[right_end:right_end + 30]):
+        if re.match(r"\s+of\s+(?!the\s+Company|its\b|our\b|the\s+Registrant)(?:the\s+)?[a-z]{0,3}[A-Z]",
+                    text[right_end:right_end + 30]):
             return None
     tail = text[right_end:right_end + 100]
-    if re.search(r"(?:upsized|increased|decreased|reduced|up)\s+from\s*$|\bfrom\s*$|\bincluding\s*$|\bof\s+which\s*$",
+    if re.search(r"(?:upsized|increased|decreased|reduced|up)\s+from\s*$|\bfrom\s*$|\bincluding\s*$|\bof\s+which\s*$|"
+                 r"\b(?:ownership|stake|interest)\b[^.;]{0,40}$",
                  left, re.I):
         return None
     if re.match(r"\s*(?:\([^)]{0,60}\)\s*)?,?\s*(?:(?:issued\s+and\s+)?outstanding|then\s+outstanding|remain\s+outstanding|reserved|"
                 r"authorized|held\s+by|beneficially|underlying\s+(?:outstanding|existing))", tail, re.I):
         return None
-    if re.search(r"(?:there\s+(?:were|are|will\s+be)|total\s+of|bringing|increas\w+\s+(?:the\s+)?(?:number|total)|"
+    if re.search(r"(?:there\s+(?:were|are|will\s+be)|bringing|increas\w+\s+(?:the\s+)?(?:number|total)|"
                  r"reserved\s+for|authoriz\w+)\s*[\w\s]{0,30}$", left, re.I):
         return None
     if _OVERALLOTMENT_OPTION.search(left[-80:]) and not re.search(r"exercised", left, re.I):
@@ -922,6 +950,16 @@ def _merge_security(draft: _Draft, sec: Security, s: Sentence) -> None:
             sec.shares = None
             sec.field_evidence = [e for e in sec.field_evidence if e.field != "shares"]
             break
+    for k, (old, old_s) in enumerate(draft.securities):
+        if (old.security_type == sec.security_type == "common_stock" and old_s != s and old.shares and sec.shares
+                and "unit" not in f"{old.security_title} {sec.security_title}".lower()):
+            keep, other = (old, sec) if old.shares >= sec.shares else (sec, old)
+            for name in ("price_per_share",):
+                if getattr(keep, name) is None and getattr(other, name) is not None:
+                    setattr(keep, name, getattr(other, name))
+                    keep.field_evidence.extend(e for e in other.field_evidence if e.field == name)
+            draft.securities[k] = (keep, old_s if keep is old else s)
+            return
     for old, _ in draft.securities:
         if _same(old, sec):
             for name in ("shares", "price_per_share", "exercise_price", "conversion_price", "principal_amount",
@@ -974,7 +1012,7 @@ def _context_sentences(draft: _Draft, all_sentences: list[tuple[Region, Sentence
         region_of[(s.start, s.end)] = region
     regions_used = {region_of[k] for k in keys if k in region_of}
     for region, s in all_sentences:
-        if region in regions_used:
+        if region in regions_used and not re.match(r"\W*As\s+previously\s+(?:reported|disclosed|announced)", s.text, re.I):
             out.append(s)
     return out
 
