@@ -175,7 +175,7 @@ def nightly_days(today: dt.date, state: dict[str, Any], relist: int) -> list[dt.
 
 
 def summarise(result: BatchResult, elapsed: float, client: EdgarClient | None) -> dict[str, Any]:
-    stats = dict(getattr(client, "stats", {}) or {}) if client else {}
+    stats = client.stats.as_dict() if client else {}
     return {
         "counts": dict(result.counts),
         "per_day": {d: dict(c) for d, c in sorted(result.per_day.items())},
