@@ -294,6 +294,8 @@ _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("exchange", re.compile(r"\bexchange\s+agreements?|in\s+exchange\s+for\s+(?:\$|the\s+surrender|an?\s+aggregate|its|their)|"
                             r"\bto\s+exchange\b|exchanged\s+for|the\s+exchanges?\b|exchange\s+offer|"
                             r"(?:debentures?|notes?)\b[^.]{0,80}\b(?:cancel+ed|exchanged)", re.I)),
+    ("sale", re.compile(r"\bagreed\s+to\s+(?:issue\s+and\s+)?sell|(?:securities|stock|share|note|unit|warrant|subscription)\s+"
+                        r"purchase\s+agreement|\bPurchase\s+Agreement\b|subscription\s+agreement", re.I)),
     ("acquisition_consideration", re.compile(
         r"\b[Mm]erger\b(?!\s+Sub)|\bacqui(?:re|red|sition)\b|(?i:former\s+(?:\w+\s+){0,3}(?:stock|share)holders)|"
         r"(?i:purchase\s+of\s+all\s+of\s+the\s+outstanding)|\bPlan\s+of\s+Merger")),
@@ -635,6 +637,11 @@ def _classify_title(title: str, noun: str) -> str:
     return "common_stock"
 
 
+_QUALIFIERS_AT_END = re.compile(
+    r"(?:\s*\b(?:approximately|about|up\s+to|an\s+aggregate\s+of|a\s+total\s+of|an\s+additional|additional|"
+    r"aggregate\s+of|in\s+the\s+aggregate))+\s*$", re.IGNORECASE)
+
+
 def _count_mention(text: str, q: Quantity, company_name: str | None) -> _Mention | None:
     """A count bound to the security noun after it, or to the warrant/convertible phrase before it."""
     if q.value < 100 or q.value != int(q.value):
@@ -657,11 +664,14 @@ def _count_mention(text: str, q: Quantity, company_name: str | None) -> _Mention
                     text[right_end:right_end + 30]):
             return None
     tail = text[right_end:right_end + 100]
-    if re.search(r"(?:upsized|increased|decreased|reduced|up)\s+from\s*$|\bfrom\s*$|\bincluding\s*$|\bof\s+which\s*$|"
-                 r"\b(?:ownership|stake|interest)\b[^.;]{0,40}$",
-                 left, re.I):
+    core = _QUALIFIERS_AT_END.sub("", left)
+    if re.search(r"of\s+the\s+(?:total\s+)?(?:possible|maximum)\s*$", core, re.I):
         return None
-    if re.match(r"\s*(?:\([^)]{0,60}\)\s*)?,?\s*(?:(?:issued\s+and\s+)?outstanding|then\s+outstanding|remain\s+outstanding|reserved|"
+    if re.search(r"(?:upsized|increased|decreased|reduced|up)\s+from\s*$|\bfrom\s*$|\bincluding\b[^;()]{0,80}$|\bof\s+which\s*$|"
+                 r"\b(?:ownership|stake|interest)\b[^.;]{0,40}$",
+                 core, re.I):
+        return None
+    if re.match(r"\s*(?:of\s+(?:the\s+Company|its|our)\s*)?(?:\([^)]{0,60}\)\s*)?,?\s*(?:(?:issued\s+and\s+)?outstanding|then\s+outstanding|remain\s+outstanding|reserved|"
                 r"authorized|held\s+by|beneficially|underlying\s+(?:outstanding|existing))", tail, re.I):
         return None
     if re.search(r"(?:there\s+(?:were|are|will\s+be)|bringing|increas\w+\s+(?:the\s+)?(?:number|total)|"
@@ -669,7 +679,7 @@ def _count_mention(text: str, q: Quantity, company_name: str | None) -> _Mention
         return None
     if _OVERALLOTMENT_OPTION.search(left[-80:]) and not re.search(r"exercised", left, re.I):
         return None
-    if re.search(r"\boptions?\b[^.;]{0,40}$", left, re.I) and not re.search(r"warrant", left[-60:], re.I):
+    if re.search(r"\boptions?\s+(?:to\s+(?:purchase|acquire|buy)|covering|for|exercisable\s+for)\s*$", core, re.I):
         return None
     wl = _WARRANT_LEFT.search(left)
     shares = int(q.value)
@@ -976,11 +986,16 @@ def _finish(draft: _Draft, all_sentences: list[tuple[Region, Sentence]], text: s
     tx = Transaction(offering_type=draft.kind, source_item=draft.source_item)
     context = _context_sentences(draft, all_sentences)
     context_text = " ".join(s.text for s in context)
-    _set_registration(tx, context)
+    _set_registration(tx, context, draft.sentences)
     _set_dates(tx, draft, context, all_sentences, ref_date)
     _set_aggregate(tx, draft, context)
     _set_purchasers(tx, draft, context, company_name)
     _set_followups(tx, draft, context, owned_elsewhere)
+    if tx.registration == "unknown" and draft.source_item == "3.02":
+        tx.registration = "exempt"
+    if tx.offering_type == "sale":
+        tx.offering_type = "private_placement" if tx.registration != "registered" else \
+            "registered_direct" if tx.purchasers or not re.search(r"underwrit", context_text, re.I) else "public_offering"
     if tx.offering_type == "other":
         tx.offering_type = _offering_type_from_context(context_text, tx)
     if tx.offering_type == "public_offering" and tx.registration == "registered" and tx.purchasers and \
@@ -1024,7 +1039,7 @@ def _kind_of(text: str) -> str | None:
     return None
 
 
-def _set_registration(tx: Transaction, context: list[Sentence]) -> None:
+def _set_registration(tx: Transaction, context: list[Sentence], draft_sentences: list[Sentence]) -> None:
     reg = next((s for s in context if _REGISTERED.search(s.text)), None)
     exe = next((s for s in context if _EXEMPT.search(s.text)), None)
     if tx.offering_type == "private_placement" or tx.offering_type == "exchange":
@@ -1032,7 +1047,17 @@ def _set_registration(tx: Transaction, context: list[Sentence]) -> None:
     if tx.offering_type in ("public_offering", "at_the_market", "registered_direct"):
         exe = None if reg else exe
     if reg and exe:
-        tx.registration = "mixed"
+        both = any(_REGISTERED.search(s.text) and _EXEMPT.search(s.text) and re.search(r"registered\s+direct", s.text, re.I)
+                   for s in draft_sentences)
+        if both:
+            tx.registration = "mixed"
+        elif tx.offering_type in ("private_placement", "exchange", "acquisition_consideration", "debt_financing", "sale") \
+                or any(_EXEMPT.search(s.text) for s in draft_sentences):
+            reg = None
+        else:
+            exe = None
+    if tx.registration == "mixed":
+        pass
     elif reg:
         tx.registration = "registered"
         m = _REGISTERED.search(reg.text)
