@@ -294,8 +294,6 @@ _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("exchange", re.compile(r"\bexchange\s+agreements?|in\s+exchange\s+for\s+(?:\$|the\s+surrender|an?\s+aggregate|its|their)|"
                             r"\bto\s+exchange\b|exchanged\s+for|the\s+exchanges?\b|exchange\s+offer|"
                             r"(?:debentures?|notes?)\b[^.]{0,80}\b(?:cancel+ed|exchanged)", re.I)),
-    ("sale", re.compile(r"\bagreed\s+to\s+(?:issue\s+and\s+)?sell|(?:securities|stock|share|note|unit|warrant|subscription)\s+"
-                        r"purchase\s+agreement|\bPurchase\s+Agreement\b|subscription\s+agreement", re.I)),
     ("acquisition_consideration", re.compile(
         r"\b[Mm]erger\b(?!\s+Sub)|\bacqui(?:re|red|sition)\b|(?i:former\s+(?:\w+\s+){0,3}(?:stock|share)holders)|"
         r"(?i:purchase\s+of\s+all\s+of\s+the\s+outstanding)|\bPlan\s+of\s+Merger")),
@@ -305,6 +303,8 @@ _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("registered_direct", re.compile(r"registered\s+direct", re.I)),
     ("public_offering", re.compile(r"underwrit\w+|public\s+offering|\bIPO\b|prospectus|terms\s+agreement|"
                                    r"registration\s+statement|shelf", re.I)),
+    ("sale", re.compile(r"\bagreed\s+to\s+(?:issue\s+and\s+)?sell|(?:securities|stock|share|note|unit|warrant|subscription)\s+"
+                        r"purchase\s+agreement|\bPurchase\s+Agreement\b|subscription\s+agreement", re.I)),
     ("debt_financing", re.compile(r"promissory\s+note|loan|credit\s+agreement|bridge", re.I)),
 ]
 _REGISTERED = re.compile(
@@ -985,12 +985,13 @@ def _finish(draft: _Draft, all_sentences: list[tuple[Region, Sentence]], text: s
             company_name: str | None, owned_elsewhere: set[tuple[int, int]]) -> Transaction:
     tx = Transaction(offering_type=draft.kind, source_item=draft.source_item)
     context = _context_sentences(draft, all_sentences)
+    wide = _context_sentences(draft, all_sentences, owned_elsewhere)
     context_text = " ".join(s.text for s in context)
-    _set_registration(tx, context, draft.sentences)
+    _set_registration(tx, wide, draft.sentences)
     _set_dates(tx, draft, context, all_sentences, ref_date)
-    _set_aggregate(tx, draft, context)
+    _set_aggregate(tx, draft, wide)
     _set_purchasers(tx, draft, context, company_name)
-    _set_followups(tx, draft, context, owned_elsewhere)
+    _set_followups(tx, draft, wide, owned_elsewhere)
     if tx.registration == "unknown" and draft.source_item == "3.02":
         tx.registration = "exempt"
     if tx.offering_type == "sale":
@@ -1018,16 +1019,22 @@ def _offering_type_from_context(context_text: str, tx: Transaction) -> str:
     return "other"
 
 
-def _context_sentences(draft: _Draft, all_sentences: list[tuple[Region, Sentence]]) -> list[Sentence]:
-    """The deal's sentences and the ones around them in the same item (terms often follow)."""
+def _context_sentences(draft: _Draft, all_sentences: list[tuple[Region, Sentence]],
+                       owned_elsewhere: set[tuple[int, int]] | None = None) -> list[Sentence]:
+    """The deal's sentences and the ones around them: its own items, and the items and exhibits no
+    other deal in the filing speaks in (terms often follow in Item 8.01 or the press release)."""
     keys = {(s.start, s.end) for s in draft.sentences}
     out: list[Sentence] = []
     region_of = {}
     for region, s in all_sentences:
         region_of[(s.start, s.end)] = region
     regions_used = {region_of[k] for k in keys if k in region_of}
+    if owned_elsewhere is None:
+        claimed = {r for r, _ in all_sentences}
+    else:
+        claimed = {region_of[k] for k in owned_elsewhere if k in region_of}
     for region, s in all_sentences:
-        if region in regions_used and not re.match(r"\W*As\s+previously\s+(?:reported|disclosed|announced)", s.text, re.I):
+        if (region in regions_used or region not in claimed) and not re.match(r"\W*As\s+previously\s+(?:reported|disclosed|announced)", s.text, re.I):
             out.append(s)
     return out
 
