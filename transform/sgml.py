@@ -25,7 +25,6 @@ _META_TAG = re.compile(rb"<(TYPE|SEQUENCE|FILENAME|DESCRIPTION)>[ \t]*([^\r\n<]*
 _LINE_SPLIT = re.compile(r"\r\n|\r|\n")
 _TAG_LINE = re.compile(r"^\s*<(/?)([A-Za-z0-9-]+)>(.*)$")
 _LABEL_LINE = re.compile(r"^(\s*)([A-Za-z][A-Za-z0-9 /&().'-]*?):(.*)$")
-_CTRL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _CTRL_B = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 BINARY_TYPES = frozenset({"GRAPHIC", "ZIP", "EXCEL", "PDF", "JPG", "GIF", "PNG", "XLSX", "COVER"})
@@ -266,8 +265,17 @@ def _unwrap(body: bytes) -> bytes:
     return body
 
 
+_CTRL_DELETE = bytes(c for c in range(32) if c not in (9, 10, 12, 13)) + b"\x7f"
+
+
 def decode_text(b: bytes) -> str:
-    """UTF-8, else cp1252, else latin-1: stray bytes never lose the readable text around them."""
+    """UTF-8, else cp1252, else latin-1: stray bytes never lose the readable text around them.
+
+    Control bytes (NUL, ESC, vertical tab...) are dropped first; they are never part of readable text.
+    """
+    cleaned = b.translate(None, _CTRL_DELETE)
+    if len(cleaned) != len(b):
+        b = cleaned
     try:
         s = b.decode("utf-8")
     except UnicodeDecodeError:
@@ -275,8 +283,6 @@ def decode_text(b: bytes) -> str:
             s = b.decode("cp1252")
         except UnicodeDecodeError:
             s = b.decode("latin-1")
-    if _CTRL.search(s):
-        s = _CTRL.sub("", s)
     return s
 
 
