@@ -200,6 +200,9 @@ _OF_NOTES_AFTER = re.compile(
     r"\s+(?:of|in)\s+(?:(?:its|our|the\s+Company'?s|the|additional|a|an|new|newly\s+issued|aggregate)\s+)*" + _NOTE_TITLE,
     re.IGNORECASE,
 )
+_DIRECT_NOTES = re.compile(
+    r"\s+(?:of\s+)?(?:(?:its|our|the\s+Company'?s)\s+)?(?P<title>(?:\d+(?:\.\d+)?\s?%|Floating\s+Rate|Fixed[- ]Rate|Senior|"
+    r"Convertible|Subordinated)[\w\s.%/-]{0,80}?(?:Notes|Debentures|Bonds)(?:\s+due\s+(?:[A-Z][a-z]+\s+\d{1,2},\s+)?\d{4})?)")
 _NOTE_BEFORE = re.compile(
     r"(?P<title>(?:[\w.%/-]+\s+){0,7}?(?:notes?|debentures?|bonds?|Notes?|Debentures?|Bonds?))"
     r"(?:\s+\([^)]{0,60}\))?,?\s+(?:in|with|having)\s+(?:an?\s+|the\s+)?(?:(?:original|initial|aggregate|total|stated|face)\s+)*"
@@ -223,7 +226,8 @@ _NEGATIVE_SENTENCE = re.compile(
     r"beneficial(?:ly)?\s+own\w*|vot(?:es|ed|ing)\s+(?:for|against)|broker\s+non-votes|"
     r"equity\s+incentive|incentive\s+(?:stock\s+)?plan|stock\s+option\s+plan|restricted\s+stock\s+units?|RSUs?|"
     r"performance\s+(?:share|stock)\s+units?|compensation\s+committee|employment\s+agreement|"
-    r"anti-?dilution|forward-looking|after\s+giving\s+effect|per\s+share\s+results|earnings\s+per\s+share|"
+    r"anti-?dilution|forward-looking|intends?\s+to\s+(?:commence|offer|launch)|proposes?\s+to\s+offer|"
+    r"after\s+giving\s+effect|per\s+share\s+results|earnings\s+per\s+share|"
     r"(?:\d{4}|Stock|Equity|Incentive|Option|Compensation|Purchase|Award)\s+(?:\w+\s+)?Plan|share\s+reserve|"
     r"would\s+be\s+unlawful|does\s+not\s+constitute\s+an\s+offer|"
     r"shall\s+not\s+constitute\s+an\s+offer|not\s+an\s+offer\s+to\s+sell|no\s+offer,?\s+solicitation)\b",
@@ -513,7 +517,7 @@ def cover_event_date(text: str) -> dt.date | None:
 _SUBJECT_VERB = re.compile(
     r"\b([A-Z][\w&-]*)(?:\s+\([^)]{0,40}\))?,?\s+(?:also\s+|has\s+|had\s+|will\s+|shall\s+|then\s+)?"
     r"(?P<verb>issued|sold|agreed\s+to\s+(?:issue|sell)|obligated\s+itself\s+to\s+issue|acquired|purchased|"
-    r"repurchased|bought)\b")
+    r"repurchased|bought|(?:will\s+)?receive[ds]?|agreed\s+to\s+(?:acquire|purchase|repurchase|buy))\b")
 
 
 _DEFINED_SUBJECT_VERB = re.compile(
@@ -527,10 +531,13 @@ def _wrong_issuer(text: str, ctx: _FilingContext) -> bool:
         subject = m.group(1).lower()
         verb = m.group("verb")
         if subject in ctx.aliases:
-            if verb in ("acquired", "purchased", "repurchased", "bought"):
+            if verb in ("acquired", "purchased", "repurchased", "bought") or verb.startswith(("agreed to acq", "agreed to pur",
+                                                                                         "agreed to rep", "agreed to buy")) \
+                    or ("receive" in verb and re.search(r"\bdeliver|\bshares\b", text[m.end():m.end() + 120], re.I)
+                        and not re.search(r"proceeds|consideration|payment", text[m.end():m.end() + 60], re.I)):
                 return True
             continue
-        if verb in ("issued", "sold") or verb.startswith(("agreed", "obligated")):
+        if verb in ("issued", "sold") or re.match(r"(?:agreed\s+to\s+(?:issue|sell)|obligated)", verb):
             if subject in ctx.entities or _names_a_company(m.group(1), text):
                 return True
     return False
@@ -736,7 +743,7 @@ def _principal_mention(text: str, q: Quantity) -> _Mention | None:
     if q.currency not in (None, "USD"):
         return _foreign_principal(text, q)
     after = text[q.end:q.end + 200]
-    m = _PRINCIPAL_AFTER.match(after) or _OF_NOTES_AFTER.match(after)
+    m = _PRINCIPAL_AFTER.match(after) or _OF_NOTES_AFTER.match(after) or _DIRECT_NOTES.match(after)
     if m:
         title = _trim_note_title(m.group("title"))
         if title is None or re.match(r"\s*(?:\([^)]*\)\s*)?(?:then\s+|that\s+remain\s+|remain\s+)?outstanding",
@@ -756,7 +763,8 @@ def _principal_mention(text: str, q: Quantity) -> _Mention | None:
 
 def _foreign_principal(text: str, q: Quantity) -> _Mention | None:
     """A note series in another currency: the security, with the money fields left empty."""
-    m = _PRINCIPAL_AFTER.match(text[q.end:q.end + 200]) or _OF_NOTES_AFTER.match(text[q.end:q.end + 200])
+    after = text[q.end:q.end + 200]
+    m = _PRINCIPAL_AFTER.match(after) or _OF_NOTES_AFTER.match(after) or _DIRECT_NOTES.match(after)
     if not m:
         return None
     title = _trim_note_title(m.group("title"))

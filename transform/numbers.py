@@ -45,7 +45,7 @@ WORD_NUMBER = rf"(?:{_NUM_WORD}(?:[\s-]+(?:and[\s-]+)?{_NUM_WORD})*)"
 
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 _SCALE = r"(?:\s*(?:thousand|million|billion)\b|\s?(?:MM|mm|bn|M|B)\b)"
-_CURRENCY = r"(?:US\s?\$|U\.S\.\s?\$|USD\s?\$?|C\$|CAD\s?\$?|A\$|HK\$|\$|€|£|EUR\s?|GBP\s?|CHF\s?)"
+_CURRENCY = r"(?:US\s?\$|U\.S\.\s?\$|USD\s?\$?|C\$|CAD\s?\$?|A\$|HK\$|\$|€|£|¥|EUR\s?|GBP\s?|CHF\s?|JPY\s?)"
 _QUALIFIER = r"(?:(?:approximately|approx\.|about|up\s+to|an\s+aggregate\s+of|aggregate\s+of|in\s+excess\s+of|" \
     r"at\s+least|not\s+less\s+than|not\s+more\s+than|no\s+more\s+than|a\s+total\s+of|a\s+maximum\s+of)\s+)"
 
@@ -148,6 +148,8 @@ def _currency_code(cur: str | None) -> str | None:
         return "GBP"
     if c.startswith("CHF"):
         return "CHF"
+    if c.startswith("¥") or c.startswith("JPY"):
+        return "JPY"
     return "USD"
 
 
