@@ -20,6 +20,7 @@ for key, value in {
     "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
     "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_LOGGING_SERVER_LEVEL": "CRITICAL",  # the temporary server's shutdown noise is not the user's business
 }.items():
     os.environ[key] = value  # before Prefect is imported anywhere: isolated, quiet, offline
 for key in [k for k in os.environ if k.startswith("EDGAR8K_") and k != "EDGAR8K_SHARED"]:
