@@ -204,7 +204,8 @@ _DIRECT_NOTES = re.compile(
     r"\s+(?:of\s+)?(?:(?:its|our|the\s+Company'?s)\s+)?(?P<title>(?:\d+(?:\.\d+)?\s?%|Floating\s+Rate|Fixed[- ]Rate|Senior|"
     r"Convertible|Subordinated)[\w\s.%/-]{0,80}?(?:Notes|Debentures|Bonds)(?:\s+due\s+(?:[A-Z][a-z]+\s+\d{1,2},\s+)?\d{4})?)")
 _NOTE_BEFORE = re.compile(
-    r"(?P<title>(?:[\w.%/-]+\s+){0,7}?(?:notes?|debentures?|bonds?|Notes?|Debentures?|Bonds?))"
+    r"(?P<title>(?:(?:[A-Z0-9][\w.%/-]*|promissory|convertible|senior|secured|unsecured|subordinated|term|bridge|"
+    r"exchangeable|original\s+issue\s+discount)\s+){0,7}?(?:notes?|debentures?|bonds?|Notes?|Debentures?|Bonds?))"
     r"(?:\s+\([^)]{0,60}\))?,?\s+(?:in|with|having)\s+(?:an?\s+|the\s+)?(?:(?:original|initial|aggregate|total|stated|face)\s+)*"
     r"(?:principal\s+)?(?:amount|face\s+value|principal)\s+of\s+(?:up\s+to\s+)?(?:approximately\s+)?$",
     re.IGNORECASE,
@@ -221,7 +222,7 @@ _ISSUE_VERB = re.compile(
     re.IGNORECASE,
 )
 _NEGATIVE_SENTENCE = re.compile(
-    r"\b(?:repurchas\w*|buy-?backs?|tender\s+offer|stock\s+split|reverse\s+split|"
+    r"\b(?:repurchas\w*|buy-?backs?|tender(?:s|ed)?|tender\s+offers?|accepted\s+for\s+purchase|stock\s+split|reverse\s+split|"
     r"selling\s+(?:stock|share)holders?|resales?\s+(?:by|of)\s+(?:the\s+)?(?:selling|holders)|"
     r"beneficial(?:ly)?\s+own\w*|vot(?:es|ed|ing)\s+(?:for|against)|broker\s+non-votes|"
     r"equity\s+incentive|incentive\s+(?:stock\s+)?plan|stock\s+option\s+plan|restricted\s+stock\s+units?|RSUs?|"
@@ -430,6 +431,7 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
         return []
     _merge_generic(drafts, order)
     out: list[Transaction] = []
+    drafts = {k: d for k, d in drafts.items() if not _too_weak(d)}
     for kind in order:
         if kind not in drafts:
             continue
@@ -449,6 +451,18 @@ def _recent_kind(sentences: list[Sentence], k: int) -> str | None:
             if kind:
                 return kind
     return None
+
+
+def _too_weak(draft: _Draft) -> bool:
+    """A bare share count in a sentence that says nothing about a sale, a deal or a registration is not
+    enough to report an issuance."""
+    if draft.kind != "other":
+        return False
+    text = " ".join(s.text for s in draft.sentences)
+    if re.search(r"\b(?:issued|sold|sale|offering|private\s+placement|purchase\s+price|gross\s+proceeds|"
+                 r"in\s+exchange\s+for|consideration)\b", text, re.I):
+        return False
+    return all(sec.price_per_share is None and sec.principal_amount is None for sec, _ in draft.securities)
 
 
 def _source_label(region: Region) -> str | None:
