@@ -432,6 +432,7 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
     _merge_generic(drafts, order)
     out: list[Transaction] = []
     drafts = {k: d for k, d in drafts.items() if not _too_weak(d)}
+    _merge_restatements(drafts, order)
     for kind in order:
         if kind not in drafts:
             continue
@@ -451,6 +452,26 @@ def _recent_kind(sentences: list[Sentence], k: int) -> str | None:
             if kind:
                 return kind
     return None
+
+
+def _merge_restatements(drafts: dict[str, _Draft], order: list[str]) -> None:
+    """The same deal told twice (Item 1.01 and again in 8.01 or the press release) is one transaction:
+    a later deal whose counted securities all match an earlier one's joins it."""
+    kinds = [k for k in order if k in drafts]
+    for i, later in enumerate(kinds):
+        counted = [(sec.security_type, sec.shares) for sec, _ in drafts[later].securities if sec.shares]
+        if not counted:
+            continue
+        for earlier in kinds[:i]:
+            if earlier not in drafts:
+                continue
+            have = {(sec.security_type, sec.shares) for sec, _ in drafts[earlier].securities}
+            if all(c in have for c in counted):
+                target = drafts[earlier]
+                target.sentences.extend(drafts[later].sentences)
+                for sec, s in drafts.pop(later).securities:
+                    _merge_security(target, sec, s)
+                break
 
 
 def _too_weak(draft: _Draft) -> bool:
@@ -850,6 +871,10 @@ def _bind_prices(text: str, mentions: list[_Mention], money: list[Quantity]) -> 
             continue
         unit = _per_unit(text, q)
         left = text[max(0, q.start - 60):q.start]
+        per_before = re.search(r"price\s+per\s+(?P<u>(?:pre-funded\s+)?(?:share|unit|warrant|note|ADS)\w*)\s+(?:of|was|is|equal\s+to)\s*$",
+                               left, re.I)
+        if unit is None and per_before:
+            unit = per_before.group("u").lower()
         if unit is None:
             if not (_PURCHASE_PRICE_LEFT.search(left) or re.search(r"exercise\s+price\s+of\s*$", left, re.I)
                     or re.search(r"conversion\s+price\s+of\s*$", left, re.I)):
