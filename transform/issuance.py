@@ -161,7 +161,7 @@ _LEGAL_AGREEMENT = re.compile(r"\bWHEREAS\b|NOW,\s+THEREFORE|\bARTICLE\s+(?:I|1)
 # Security nouns
 
 _SHARE_NOUN = re.compile(
-    r"\s*(?:\([^)]{0,40}\)\s*)?(?:(?:additional|newly[- ]issued|restricted|unregistered|registered|new|fully[- ]paid|"
+    r"\s*(?:\([^)]{0,40}\)\s*)?(?:(?:additional|newly[- ]issued|restricted|commitment|unregistered|registered|new|fully[- ]paid|"
     r"authorized|validly[- ]issued|non-?assessable|and|,)\s+)*"
     r"(?P<noun>(?-i:(?:[A-Z][\w-]*\s+){1,3}(?:Units?|Warrants?))|pre-funded\s+warrants?|prefunded\s+warrants?|private\s+placement\s+warrants?|placement\s+warrants?|"
     r"warrants?|units?|shares?|American\s+Depositary\s+Shares|ADSs?|ordinary\s+shares|"
@@ -302,10 +302,10 @@ _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("acquisition_consideration", re.compile(
         r"\b[Mm]erger\b(?!\s+Sub)|\bacqui(?:re|red|sition)\b|(?i:former\s+(?:\w+\s+){0,3}(?:stock|share)holders)|"
         r"(?i:purchase\s+of\s+all\s+of\s+the\s+outstanding)|\bPlan\s+of\s+Merger")),
+    ("registered_direct", re.compile(r"registered\s+direct", re.I)),
     ("private_placement", re.compile(r"private\s+placement|privately\s+negotiated|private\s+(?:sale|offering)|"
                                      r"accredited\s+investors?|Regulation\s+D\b|4\(a\)\(2\)|4\(2\)|"
                                      r"Rule\s+144A|Regulation\s+S\b|unregistered|not\s+been\s+registered", re.I)),
-    ("registered_direct", re.compile(r"registered\s+direct", re.I)),
     ("public_offering", re.compile(r"underwrit\w+|public\s+offering|\bIPO\b|prospectus|terms\s+agreement|"
                                    r"registration\s+statement|shelf", re.I)),
     ("sale", re.compile(r"\bagreed\s+to\s+(?:issue\s+and\s+)?sell|(?:securities|stock|share|note|unit|warrant|subscription)\s+"
@@ -614,6 +614,7 @@ def _sentence_mentions(s: Sentence, ctx: _FilingContext, following: str = "") ->
     if not mentions:
         return []
     _bind_prices(text, mentions, money)
+    _stated_values(text, mentions, money)
     _expand_units(text, mentions, following)
     return [m for m in mentions if not _AGENT_WARRANT_RE_near(text, m)]
 
@@ -778,7 +779,17 @@ def _principal_mention(text: str, q: Quantity) -> _Mention | None:
     if q.currency not in (None, "USD"):
         return _foreign_principal(text, q)
     after = text[q.end:q.end + 200]
+    left = text[max(0, q.start - 80):q.start]
+    if re.search(r"(?:same\s+series\s+as|additional\s+issuance\s+of|reopening\s+of|fungible\s+with|an\s+additional)\s+(?:the\s+)?$",
+                 left, re.I):
+        return None
     m = _PRINCIPAL_AFTER.match(after) or _OF_NOTES_AFTER.match(after) or _DIRECT_NOTES.match(after)
+    if m and re.match(r"(?:[^.;]{0,60}?\b(?:that|which)\s+(?:the\s+Company|we|it|[A-Z]\w+)\s+(?:previously\s+|had\s+)?issued|"
+                      r"\s*\(\s*(?:the\s+|collectively,?\s+the\s+)?[\"'](?:Existing|Original|Outstanding|Old)\b)",
+                      text[q.end + m.end():q.end + m.end() + 120]):
+        return None
+    if m and re.match(r"\s*(?:of\s+|in\s+)?(?:\w+\s+){0,4}such\b", after, re.I):
+        return None
     if m:
         title = _trim_note_title(m.group("title"))
         if title is None or re.match(r"\s*(?:\([^)]*\)\s*)?(?:then\s+|that\s+remain\s+|remain\s+)?outstanding",
@@ -809,6 +820,9 @@ def _foreign_principal(text: str, q: Quantity) -> _Mention | None:
 
 
 def _trim_note_title(title: str) -> str | None:
+    cut = list(re.finditer(r"\b(?:a|an|the|its|our|their|issued|sold|with|of|to)\s+", title))
+    if cut:
+        title = title[cut[-1].end():]
     words = title.split()
     while words and _STOP_TITLE.match(words[0]):
         words.pop(0)
@@ -825,8 +839,10 @@ def _note_type(title: str) -> str:
 
 
 _COUNTLESS = re.compile(
-    r"\b(?:offer\s+and\s+sell|issue\s+and\s+sell|sell|issue)\s+(?:up\s+to\s+)?(?:shares|an?\s+(?:\w+\s+){0,3}number\s+of\s+shares)"
-    r"\s+of\s+(?:its|the\s+Company'?s|our)\s+(?P<title>(?:[\w-]+\s+){0,4}?common\s+stock)",
+    r"\b(?:offer\s+and\s+sell|issue\s+and\s+sell|sell|issue)(?:,?\s+(?:from\s+time\s+to\s+time|to\s+or\s+through\s+[^,]{1,60}|"
+    r"through\s+[^,]{1,60}|to\s+[A-Z][^,]{0,40}|at\s+its\s+(?:option|discretion|sole\s+discretion)),?)*\s+"
+    r"(?:up\s+to\s+(?:\$[\d,.]+(?:\s+(?:million|billion))?\s+(?:of|in)\s+)?)?(?:(?:newly\s+issued\s+)?shares|an?\s+(?:\w+\s+){0,3}number\s+of\s+shares)?"
+    r"\s*(?:of\s+)?(?:its|the\s+Company'?s|our)\s+(?P<title>(?:[\w-]+\s+){0,4}?common\s+stock)",
     re.IGNORECASE,
 )
 
@@ -838,7 +854,7 @@ def _countless_mentions(text: str, mentions: list[_Mention], money: list[Quantit
     m = _COUNTLESS.search(text)
     if not m:
         return []
-    if not any(_AGGREGATE_LEFT.search(text[max(0, q.start - 120):q.start]) for q in money):
+    if not any(_AGGREGATE_LEFT.search(text[max(0, q.start - 120):q.start]) or q.up_to for q in money):
         return []
     return [_Mention("common_stock", _clean_title(m.group("title")), m.start("title"), m.end("title"))]
 
@@ -853,6 +869,9 @@ def _price_kind(text: str, q: Quantity) -> str | None:
     clause = re.split(r"[;]|\(\s*(?:i{1,3}|iv|v|[a-d])\s*\)", left)[-1]
     if _NOT_A_PRICE.search(clause[-90:]):
         return None
+    if re.search(r"(?:purchase|offering|sale|subscription|issue)\s+price\s+(?:per\s+\w+(?:\s+\w+)?\s+)?(?:of|was|is)\s*(?:approximately\s+)?$|"
+                 r"price\s+to\s+the\s+public\s+(?:of|was|is)\s*$", clause[-60:], re.I):
+        return "purchase"
     if _CONVERSION_LEFT.search(clause[-90:]):
         return "conversion"
     if _EXERCISE_LEFT.search(clause[-140:]):
@@ -895,6 +914,17 @@ def _bind_prices(text: str, mentions: list[_Mention], money: list[Quantity]) -> 
                 target.conversion, target.conversion_q = q.value, q
         elif target.price is None:
             target.price, target.price_q = q.value, q
+
+
+def _stated_values(text: str, mentions: list[_Mention], money: list[Quantity]) -> None:
+    """Preferred stock's aggregate stated value: shares times the stated value per share."""
+    for q in money:
+        if not re.search(r"stated\s+value\s+(?:of\s+)?(?:per\s+share\s+of\s+)?$", text[max(0, q.start - 30):q.start], re.I):
+            continue
+        for m in reversed([m for m in mentions if m.start < q.start and m.security_type == "preferred_stock"]):
+            if m.shares and m.principal is None:
+                m.principal = q.value * m.shares
+            break
 
 
 def _fits(m: _Mention, kind: str, unit: str | None) -> bool:
@@ -1046,6 +1076,8 @@ def _finish(draft: _Draft, all_sentences: list[tuple[Region, Sentence]], text: s
             "registered_direct" if tx.purchasers or not re.search(r"underwrit", context_text, re.I) else "public_offering"
     if tx.offering_type == "other":
         tx.offering_type = _offering_type_from_context(context_text, tx)
+    if tx.offering_type == "other" and all(sec.security_type in ("note", "convertible_note") for sec, _ in draft.securities):
+        tx.offering_type = "debt_financing"
     if tx.offering_type == "public_offering" and tx.registration == "registered" and tx.purchasers and \
             not re.search(r"underwrit|public\s+offering", context_text, re.I):
         tx.offering_type = "registered_direct"
@@ -1098,7 +1130,7 @@ def _set_registration(tx: Transaction, context: list[Sentence], draft_sentences:
     exe = next((s for s in context if _EXEMPT.search(s.text)), None)
     if tx.offering_type == "private_placement" or tx.offering_type == "exchange":
         reg = None
-    if tx.offering_type in ("public_offering", "at_the_market", "registered_direct"):
+    if tx.offering_type in ("public_offering", "at_the_market"):
         exe = None if reg else exe
     if reg and exe:
         both = any(_REGISTERED.search(s.text) and _EXEMPT.search(s.text) and re.search(r"registered\s+direct", s.text, re.I)
@@ -1252,13 +1284,15 @@ def _set_followups(tx: Transaction, draft: _Draft, context: list[Sentence], owne
     $20.00 per share and a term of four years'."""
     secs = [sec for sec, _ in draft.securities]
     base = tx.closing_date or tx.agreement_date
+    own_keys = {(x.start, x.end) for x in draft.sentences}
     for s in context:
         if (s.start, s.end) in owned_elsewhere:
             continue
         negative = bool(_NEGATIVE_SENTENCE.search(s.text))
         agent = bool(_AGENT_WARRANT.search(s.text) or re.search(
             r"placement\s+agent|underwriter'?s?\s+warrant|representative'?s?\s+warrant", s.text, re.I))
-        for q in [] if negative else find_money(s.text):
+        own = (s.start, s.end) in own_keys
+        for q in [] if negative or own else find_money(s.text):
             if q.currency not in (None, "USD") or q.value >= 100_000:
                 continue
             unit = _per_unit(s.text, q)

@@ -261,7 +261,7 @@ def parse_date(s: str) -> dt.date | None:
 
 _TERM_NUM = rf"(?:\d+|{WORD_NUMBER})(?:\s*\(\d+\))?"
 TERM_RE = re.compile(
-    rf"\b(?P<n>{_TERM_NUM})[\s-]+(?P<unit>year|month|day)s?\b"
+    rf"\b(?P<n>{_TERM_NUM})(?P<half>\s+and\s+(?:one[- ]half|a\s+half))?[\s-]+(?P<unit>year|month|day)s?\b"
     rf"|\b(?:the\s+)?(?P<ord>\w+?)(?:\s*\(\d+(?:st|nd|rd|th)\))?\s+anniversary\b",
     re.IGNORECASE,
 )
@@ -285,6 +285,8 @@ def find_terms(text: str) -> list[Term]:
                 continue
             unit = m.group("unit").lower()
             years, months, days = (n, 0, 0) if unit == "year" else (0, n, 0) if unit == "month" else (0, 0, n)
+            if m.group("half") and unit == "year":
+                months = 6
         else:
             word = m.group("ord").lower()
             md = _ORDINAL_DIGITS.match(word)

@@ -152,3 +152,71 @@ def test_source_item_is_the_exhibit_label_for_press_releases() -> None:
     (t,) = extract_issuances(ft, filing_date=None, event_date=dt.date(2021, 1, 5), company_name="Acme Corp")
     assert t.source_item == "EX-99.1"
     assert t.securities[0].evidence_start >= len(body)
+
+
+def test_registered_direct_with_prefunded_and_concurrent_private_warrants() -> None:
+    text = ("Item 1.01 Entry into a Material Definitive Agreement.\n\nOn May 1, 2024, Acme Corp (the \"Company\") "
+            "entered into a securities purchase agreement with certain institutional investors, pursuant to which the "
+            "Company agreed to issue and sell, in a registered direct offering, (i) 1,500,000 shares of its common "
+            "stock at a purchase price of $2.00 per share, (ii) pre-funded warrants to purchase up to 500,000 shares "
+            "of common stock at a purchase price of $1.9999 per pre-funded warrant, and (iii) in a concurrent private "
+            "placement, warrants to purchase up to 2,000,000 shares of common stock at an exercise price of $2.25 per "
+            "share. The pre-funded warrants have an exercise price of $0.0001 per share. The warrants will be "
+            "exercisable six months after issuance and will expire five and one-half years from the date of issuance. "
+            "The gross proceeds are expected to be approximately $4.0 million. The offering is expected to close on "
+            "or about May 3, 2024. The warrants were offered in reliance on Section 4(a)(2) of the Securities Act.")
+    (t,) = extract(text, event=dt.date(2024, 5, 1))
+    assert (t.offering_type, t.registration, t.exemption) == ("registered_direct", "mixed", "Section 4(a)(2)")
+    assert (t.aggregate_consideration, t.agreement_date, t.closing_date) == (
+        Decimal(4000000), dt.date(2024, 5, 1), dt.date(2024, 5, 3))
+    stock, pre, warrant = t.securities
+    assert (stock.shares, stock.price_per_share) == (1500000, Decimal("2.00"))
+    assert (pre.security_type, pre.shares, pre.price_per_share, pre.exercise_price) == (
+        "pre_funded_warrant", 500000, Decimal("1.9999"), Decimal("0.0001"))
+    assert (warrant.shares, warrant.price_per_share, warrant.exercise_price, warrant.expiration_date) == (
+        2000000, None, Decimal("2.25"), dt.date(2029, 11, 3))
+
+
+def test_preferred_stock_stated_value_and_conversion_price() -> None:
+    text = ("Item 3.02.\n\nOn May 1, 2024, the Company sold 5,000 shares of Series A Convertible Preferred Stock, "
+            "stated value $1,000 per share, for an aggregate purchase price of $5,000,000. The Series A Preferred "
+            "Stock is convertible into shares of common stock at a conversion price of $1.25 per share. The shares "
+            "were sold in a private placement under Rule 506(b) of Regulation D.")
+    (t,) = extract(text, event=dt.date(2024, 5, 1))
+    (s,) = t.securities
+    assert (s.security_type, s.shares, s.principal_amount, s.conversion_price) == (
+        "preferred_stock", 5000, Decimal(5000000), Decimal("1.25"))
+    assert t.aggregate_consideration == Decimal(5000000) and t.registration == "exempt"
+
+
+def test_convertible_note_with_original_issue_discount() -> None:
+    text = ("Item 2.03.\n\nOn May 1, 2024, the Company issued a senior secured convertible note in the principal "
+            "amount of $2,750,000 to YA II PN, Ltd. for a purchase price of $2,500,000. The note is convertible "
+            "into common stock at a conversion price of $0.50 per share and matures on May 1, 2025.")
+    (t,) = extract(text, event=dt.date(2024, 5, 1))
+    (s,) = t.securities
+    assert (s.security_type, s.principal_amount, s.conversion_price, s.expiration_date) == (
+        "convertible_note", Decimal(2750000), Decimal("0.50"), None)
+    assert t.purchasers == ["YA II PN, Ltd."] and t.aggregate_consideration == Decimal(2500000)
+    assert t.offering_type == "debt_financing"
+
+
+def test_at_the_market_program_has_the_cap_and_no_share_count() -> None:
+    text = ("Item 1.01.\n\nOn May 1, 2024, the Company entered into an At The Market Offering Agreement with "
+            "H.C. Wainwright & Co., LLC, as sales agent, pursuant to which the Company may offer and sell, from time "
+            "to time, shares of its common stock having an aggregate offering price of up to $10,000,000, under its "
+            "shelf registration statement on Form S-3.")
+    (t,) = extract(text, event=dt.date(2024, 5, 1))
+    assert (t.offering_type, t.registration, t.aggregate_consideration) == (
+        "at_the_market", "registered", Decimal(10000000))
+    assert [(s.security_type, s.shares) for s in t.securities] == [("common_stock", None)]
+    assert t.purchasers == []
+
+
+def test_existing_notes_of_a_reopening_are_not_new_securities() -> None:
+    text = ("Item 8.01.\n\nOn June 29, 2017, Acme Corp entered into a Terms Agreement with respect to the offer and "
+            "sale of $250,000,000 aggregate principal amount of its 2.950% Notes Due 2027 (the \"New Notes\"). The New "
+            "Notes constitute an additional issuance of the $750,000,000 aggregate principal amount of 2.950% Notes "
+            "Due 2027 that the Company issued on June 6, 2017, all of which are still outstanding.")
+    (t,) = extract(text, event=dt.date(2017, 6, 29))
+    assert [s.principal_amount for s in t.securities] == [Decimal(250000000)]
