@@ -17,9 +17,9 @@ MAX_EXHIBIT_CHARS = 4_000_000  # an EX-99 this large is a data tape or financial
 
 
 def primary_document(sub: Submission) -> Document | None:
-    """The first document whose type starts with "8-K", else the first text document."""
+    """The first text document whose type starts with "8-K", else the first text document."""
     for d in sub.documents:
-        if d.type.upper().startswith("8-K"):
+        if d.type.upper().startswith("8-K") and not d.is_binary:
             return d
     for d in sub.documents:
         if not d.is_binary:

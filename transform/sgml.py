@@ -225,6 +225,8 @@ def _iter_documents(raw: bytes, pos: int):
                 close = cm.start() if cm else -1
             if close < 0:
                 raise ParseError(f"document {n} ({doc_type}) has no </TEXT>: truncated submission")
+            if raw.find(_DOC_OPEN, text_open.end(), close) >= 0:
+                raise ParseError(f"document {n} ({doc_type}) has no </TEXT> before the next <DOCUMENT>")
             body_b = raw[text_open.end():close]
             end = close
         filename = meta.get("FILENAME") or None

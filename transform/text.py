@@ -50,7 +50,7 @@ _REPLACEMENTS = tuple((chr(k), v) for k, v in _TRANSLATE.items()) + tuple(
     (ch, "") for ch in "\u200b\u200c\u200d\u2060\ufeff\xad")
 _HTML_SNIFF = re.compile(r"<(?:html|body|div|font|br|p|span|tr|td|b|i|center|meta|head|!doctype|\?xml)[\s/>]",
                          re.I)
-_XML_DECL = re.compile(r"\A\s*<\?xml[^>]*\?>")
+_HTML_START = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?<(?:!doctype\s+html|html)[\s>]", re.I)
 
 _PARA_MARK = "\x01"
 _LINE_MARK = "\x02"
@@ -210,7 +210,7 @@ def looks_like_html(body: str, filename: str | None = None) -> bool:
         if low.endswith((".htm", ".html", ".xhtml")):
             return True
         if low.endswith(".txt"):
-            return False
+            return bool(_HTML_START.match(body[:500]))
     return bool(_HTML_SNIFF.search(body[:5000]))
 
 

@@ -53,6 +53,9 @@ def test_primary_is_the_first_8k_type_else_the_first_text_document() -> None:
     assert ft.text.startswith("Item 5. Other events") and [s.label for s in ft.segments] == ["8-K"]
     ft2 = build_filing_text(make(LOGO, AGREEMENT))
     assert ft2.text == "Agreement"
+    pdf_copy = Document("8-K", 1, "form.pdf", None, "", is_binary=True)
+    ft3 = build_filing_text(make(pdf_copy, amended))
+    assert ft3.text.startswith("Item 5. Other events")
 
 
 def test_no_documents_gives_empty_text() -> None:

@@ -166,6 +166,7 @@ def test_cp1252_and_stray_bytes_keep_the_readable_text() -> None:
     (b"   \r\n\t", "empty input"),
     (HEADER.encode(), "no <DOCUMENT>"),
     (submission(doc("8-K", 1, "Item 5").replace("</TEXT>\n</DOCUMENT>\n", "")), "has no </TEXT>"),
+    (submission(doc("8-K", 1, "Item 5").replace("</TEXT>", ""), doc("EX-99", 2, "release")), "before the next <DOCUMENT>"),
     (bytes(range(256)) * 400, "binary data"),
     (b"\x89PNG\r\n\x1a\n" + b"\x00\x01\x02\x03" * 5000, "binary data"),
 ])

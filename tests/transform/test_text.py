@@ -76,6 +76,7 @@ def test_plain_text_keeps_lines_and_drops_sgml_markup() -> None:
 def test_html_is_recognised_by_name_or_tags_not_by_page_markers() -> None:
     assert looks_like_html("plain", "x.htm")
     assert not looks_like_html("<p>looks like html</p>", "x.txt")
+    assert looks_like_html("<?xml version='1.0'?>\n<HTML><BODY>x", "misnamed.txt")
     assert looks_like_html("<HTML><BODY>x", None)
     assert looks_like_html("\n<P>Paragraph", None)
     assert not looks_like_html("<PAGE>\n<TABLE>\n<CAPTION>\n<S> <C>\n", None)
