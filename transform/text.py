@@ -124,7 +124,7 @@ def _walk(root: etree._Element) -> list[str]:
             del out[start:]
             if row:
                 append(_LINE_MARK)
-                append(" | ".join(row))
+                append(_join_cells(row))
                 append(_LINE_MARK)
         elif tag in _LINE and tag != "br":
             append(_LINE_MARK)
@@ -132,6 +132,31 @@ def _walk(root: etree._Element) -> list[str]:
         if tail:
             append(tail)
     return out
+
+
+_PREFIX_CELLS = frozenset({"$", "US$", "C$", "A$", "\u20ac", "\xa3", "\xa5"})
+_SUFFIX_CELLS = frozenset({"%", ")", ")%", "%)", "pts"})
+_BULLET_CELLS = frozenset("\u25cf\u2022\xb7\u25cb\u25e6\u25aa\u25a0\u2610\u2612\xa8\u2666\u27a2\xd8\xfd\xfe")
+
+
+def _join_cells(row: list[str]) -> str:
+    """Cells joined by " | ", except that "$" cells, "%"/")" cells and bullet cells stay with their neighbour.
+
+    Word-processor tables put "$", the amount and ")" in separate cells; "$ | 5,000" would hide the
+    amount from the extractor, "$5,000" does not.
+    """
+    out: list[str] = []
+    joiner: str | None = None
+    for cell in row:
+        if joiner is not None:
+            out[-1] += joiner + cell
+        elif cell in _SUFFIX_CELLS and out:
+            out[-1] += cell
+            continue
+        else:
+            out.append(cell)
+        joiner = "" if cell in _PREFIX_CELLS else " " if cell in _BULLET_CELLS else None
+    return " | ".join(out)
 
 
 def _finish(parts: list[str]) -> str:

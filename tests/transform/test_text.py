@@ -101,3 +101,12 @@ def test_every_corpus_document_converts_to_text() -> None:
             empty.append(p.name)
         assert "ix:" not in text and "xbrli:" not in text and "\xa0" not in text, p
     assert empty == []
+
+
+def test_table_cells_keep_currency_percent_and_bullets_with_their_values() -> None:
+    html = ("<table><tr><td>Gross proceeds</td><td>$</td><td>5,000,000</td><td>(12.5</td><td>%)</td></tr>"
+            "<tr><td>&#9679;</td><td>Warrants to purchase 125,000 shares</td></tr>"
+            "<tr><td>&#9744;</td><td>Written communications</td><td>&#8212;</td></tr></table>")
+    assert html_to_text(html) == ("Gross proceeds | $5,000,000 | (12.5%)\n"
+                                  "\u25cf Warrants to purchase 125,000 shares\n"
+                                  "\u2610 Written communications | \u2014")
