@@ -70,3 +70,37 @@ def test_header_fields_across_eras() -> None:
     assert nc.item_titles == ("5.02", "9.01") and nc.public_document_count == 14
     assert nc.filers[0].former_names == (
         "ACORN FACTOR, INC.", "DATA SYSTEMS & SOFTWARE INC", "DEFENSE SOFTWARE & SYSTEMS INC")
+
+
+@needs_corpus
+def test_damaged_real_files_give_a_submission_or_a_parse_error() -> None:
+    """Truncations, flipped bytes and stray tags in real files: never any exception but ParseError."""
+    import random
+
+    from edgar8k.transform.model import ParseError
+
+    rng = random.Random(20041023)
+    small = [p for p in FILINGS if p.stat().st_size < 100_000]
+    stray = [b"<DOCUMENT>", b"</TEXT>", b"<TEXT>", b"<SEC-HEADER>", b"</SEC-HEADER>", b"<TYPE>", b"\x00" * 64,
+             b"<table><tr><td>", b"<div style='display:none'>", b"begin 644 x.jpg\n", b"\xff\xfe\x92\x81"]
+    outcomes = {"ok": 0, "parse_error": 0}
+    for _ in range(300):
+        raw = bytearray(rng.choice(small).read_bytes())
+        op = rng.randrange(4)
+        if op == 0:
+            raw = raw[:rng.randrange(len(raw) + 1)]
+        elif op == 1:
+            for _ in range(50):
+                raw[rng.randrange(len(raw))] = rng.randrange(256)
+        elif op == 2:
+            pos = rng.randrange(len(raw))
+            raw[pos:pos] = rng.choice(stray)
+        else:
+            raw = raw[rng.randrange(len(raw)):]
+        try:
+            build_filing_text(parse_submission(bytes(raw)))
+            outcomes["ok"] += 1
+        except ParseError as e:
+            assert str(e), "a parse error always says why"
+            outcomes["parse_error"] += 1
+    assert outcomes["ok"] > 50 and outcomes["parse_error"] > 50
