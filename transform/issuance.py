@@ -155,7 +155,7 @@ def _item_number(num: str) -> str:
 _EXHIBIT_ITEMS = {"7", "9.01", "13"}
 _NON_ISSUANCE_ITEMS = {"1.02", "2.02", "2.05", "2.06", "4.01", "4.02", "5.04", "5.05", "5.07", "6", "4", "9"}
 _LEGAL_AGREEMENT = re.compile(r"\bWHEREAS\b|NOW,\s+THEREFORE|\bARTICLE\s+(?:I|1)\b|AGREEMENT\s+AND\s+PLAN\s+OF\s+MERGER|"
-                              r"\bINDENTURE\b|\bSECTION\s+1\.01\b")
+                              r"\bINDENTURE\b|\bSECTION\s+1\.01\b|\bTHIS\s+(?:[A-Z]+\s+){0,4}AGREEMENT\b|Gentlemen:|Ladies\s+and\s+Gentlemen")
 
 # ---------------------------------------------------------------------------------------------
 # Security nouns
@@ -227,7 +227,8 @@ _NEGATIVE_SENTENCE = re.compile(
     r"beneficial(?:ly)?\s+own\w*|vot(?:es|ed|ing)\s+(?:for|against)|broker\s+non-votes|"
     r"equity\s+incentive|incentive\s+(?:stock\s+)?plan|stock\s+option\s+plan|restricted\s+stock\s+units?|RSUs?|"
     r"performance\s+(?:share|stock)\s+units?|compensation\s+committee|employment\s+agreement|"
-    r"anti-?dilution|forward-looking|intends?\s+to\s+(?:commence|offer|launch)|proposes?\s+to\s+offer|"
+    r"anti-?dilution|forward-looking|earn-?outs?|may\s+(?:also\s+)?be\s+issued|contingent\s+upon|if\s+earned|"
+    r"intends?\s+to\s+(?:commence|offer|launch)|proposes?\s+to\s+offer|"
     r"after\s+giving\s+effect|per\s+share\s+results|earnings\s+per\s+share|"
     r"(?:\d{4}|Stock|Equity|Incentive|Option|Compensation|Purchase|Award)\s+(?:\w+\s+)?Plan|share\s+reserve|"
     r"would\s+be\s+unlawful|does\s+not\s+constitute\s+an\s+offer|"
@@ -265,7 +266,7 @@ _NOT_A_PRICE = re.compile(
 )
 _EXERCISE_LEFT = re.compile(
     r"(?:exercise\s+price|exercisable|strike\s+price|(?:warrants?|options?|rights?)\b[^$;]{0,120}?"
-    r"\b(?:to\s+purchase|entitl\w+|exercis\w+)|to\s+purchase\s+(?:one|\d+|a)\s+(?:\w+\s+){0,4}share)[^$]{0,80}$",
+    r"\b(?:to\s+purchase|entitl\w+|exercis\w+)|to\s+purchase\s+(?:one|\d+|a)\s+(?:\w+\s+){0,4}share)[^$]{0,160}$",
     re.IGNORECASE,
 )
 _CONVERSION_LEFT = re.compile(r"(?:conversion\s+price|convertible|converted|conversion)[^$]{0,80}$", re.IGNORECASE)
@@ -296,12 +297,12 @@ _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                                  r"(?:at\s+market\s+issuance\s+)?sales\s+agreement|sales\s+agent", re.I)),
     ("equity_line", re.compile(r"equity\s+line|right,?\s+but\s+not\s+the\s+obligation,?\s+to\s+sell|"
                                r"committed\s+equity\s+facility|equity\s+purchase\s+agreement", re.I)),
-    ("exchange", re.compile(r"\bexchange\s+agreements?|in\s+exchange\s+for\s+(?:\$|the\s+surrender|an?\s+aggregate|its|their)|"
-                            r"\bto\s+exchange\b|exchanged\s+for|the\s+exchanges?\b|exchange\s+offer|"
-                            r"(?:debentures?|notes?)\b[^.]{0,80}\b(?:cancel+ed|exchanged)", re.I)),
     ("acquisition_consideration", re.compile(
         r"\b[Mm]erger\b(?!\s+Sub)|\bacqui(?:re|red|sition)\b|(?i:former\s+(?:\w+\s+){0,3}(?:stock|share)holders)|"
         r"(?i:purchase\s+of\s+all\s+of\s+the\s+outstanding)|\bPlan\s+of\s+Merger")),
+    ("exchange", re.compile(r"\bexchange\s+agreements?|in\s+exchange\s+for\s+(?:\$|the\s+surrender|an?\s+aggregate|its|their)|"
+                            r"\bto\s+exchange\b|exchanged\s+for|the\s+exchanges?\b|exchange\s+offer|"
+                            r"(?:debentures?|notes?)\b[^.]{0,80}\b(?:cancel+ed|exchanged)", re.I)),
     ("registered_direct", re.compile(r"registered\s+direct", re.I)),
     ("private_placement", re.compile(r"private\s+placement|privately\s+negotiated|private\s+(?:sale|offering)|"
                                      r"accredited\s+investors?|Regulation\s+D\b|4\(a\)\(2\)|4\(2\)|"
@@ -381,6 +382,7 @@ class _Mention:
     conversion: Decimal | None = None
     conversion_q: Quantity | None = None
     is_unit: bool = False
+    kind_hint: str | None = None
 
 
 @dataclass
@@ -405,8 +407,12 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
     drafts: dict[str, _Draft] = {}
     order: list[str] = []
     all_sentences: list[tuple[Region, Sentence]] = []
+    exhibit_list: list[Sentence] = []
     for region in regions(ft):
-        if region.label in _EXHIBIT_ITEMS or region.label in _NON_ISSUANCE_ITEMS:
+        if region.label in _EXHIBIT_ITEMS:
+            exhibit_list.extend(split_sentences(ft.text, region.start, region.end))
+            continue
+        if region.label in _NON_ISSUANCE_ITEMS:
             continue
         if region.label and region.label.startswith("EX-") and _LEGAL_AGREEMENT.search(ft.text, region.start,
                                                                                         min(region.end, region.start + 4000)):
@@ -419,7 +425,8 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
             mentions = _sentence_mentions(s, ctx, following)
             if not mentions:
                 continue
-            kind = _kind_of(s.text) or _recent_kind(region_sentences, k) or region_kind or "other"
+            hint = next((m.kind_hint for m in mentions if m.kind_hint), None)
+            kind = hint or _kind_of(s.text) or _recent_kind(region_sentences, k) or region_kind or "other"
             draft = drafts.get(kind)
             if draft is None:
                 draft = drafts[kind] = _Draft(kind, source_item=_source_label(region))
@@ -440,7 +447,10 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
         if not draft.securities:
             continue
         others = {(x.start, x.end) for k2, d2 in drafts.items() if k2 != kind for x in d2.sentences}
-        out.append(_finish(draft, all_sentences, ft.text, ref_date, company_name, others))
+        tx = _finish(draft, all_sentences, ft.text, ref_date, company_name, others)
+        if tx.agreement_date is None:
+            _agreement_from_exhibit_list(tx, draft, exhibit_list, ref_date)
+        out.append(tx)
     return out
 
 
@@ -616,7 +626,21 @@ def _sentence_mentions(s: Sentence, ctx: _FilingContext, following: str = "") ->
     _bind_prices(text, mentions, money)
     _stated_values(text, mentions, money)
     _expand_units(text, mentions, following)
+    mentions = _drop_parts(mentions)
     return [m for m in mentions if not _AGENT_WARRANT_RE_near(text, m)]
+
+
+def _drop_parts(mentions: list[_Mention]) -> list[_Mention]:
+    """'up to 275,000 shares ..., with (i) 137,500 shares issued ... and (ii) 137,500 shares ...': the
+    instalments that add up to an earlier total are not further securities."""
+    out: list[_Mention] = []
+    for i, m in enumerate(mentions):
+        if m.shares:
+            later = [x for x in mentions[i + 1:] if x.security_type == m.security_type and x.shares]
+            if len(later) >= 2 and sum(x.shares for x in later) == m.shares:
+                return [x for x in mentions if x not in later]
+        out.append(m)
+    return out
 
 
 def _AGENT_WARRANT_RE_near(text: str, m: _Mention) -> bool:
@@ -688,7 +712,7 @@ _QUALIFIERS_AT_END = re.compile(
 def _count_mention(text: str, q: Quantity, company_name: str | None) -> _Mention | None:
     """A count bound to the security noun after it, or to the warrant/convertible phrase before it."""
     if q.value < 100 or q.value != int(q.value):
-        return None
+        return _ratio_mention(text, q, company_name)
     after = text[q.end:q.end + 160]
     m = _SHARE_NOUN.match(after)
     if not m:
@@ -711,7 +735,7 @@ def _count_mention(text: str, q: Quantity, company_name: str | None) -> _Mention
     if re.search(r"of\s+the\s+(?:total\s+)?(?:possible|maximum)\s*$", core, re.I):
         return None
     if re.search(r"(?:upsized|increased|decreased|reduced|up)\s+from\s*$|\bfrom\s*$|\bincluding\b[^;()]{0,80}$|\bof\s+which\s*$|"
-                 r"\b(?:ownership|stake|interest)\b[^.;]{0,40}$",
+                 r"\b(?:ownership|stake|interest)\b[^.;]{0,40}$|\b(?:voting\s+power|hold|holds|held|own|owns|owned)\s+(?:\w+\s+){0,3}$",
                  core, re.I):
         return None
     if re.match(r"\s*(?:of\s+(?:the\s+Company|its|our)\s*)?(?:\([^)]{0,60}\)\s*)?,?\s*(?:(?:issued\s+and\s+)?outstanding|then\s+outstanding|remain\s+outstanding|reserved|"
@@ -742,6 +766,32 @@ def _count_mention(text: str, q: Quantity, company_name: str | None) -> _Mention
         return None
     return _Mention(stype, _clean_title(title), q.start, right_end, shares=shares, count_q=q,
                     is_unit=stype == "unit")
+
+
+_RATIO_LEFT = re.compile(r"(?:exchanged\s+for|converted\s+into|convert\s+into|right\s+to\s+receive|receive)\s*$", re.I)
+
+
+def _ratio_mention(text: str, q: Quantity, company_name: str | None) -> _Mention | None:
+    """'each Teltrend share will be exchanged for 3.3 shares of Westell Class A common stock': the
+    registrant's stock as merger consideration, with the exchange ratio (not a count) stated."""
+    if not _RATIO_LEFT.search(text[max(0, q.start - 40):q.start]):
+        return None
+    m = re.match(r"\s+shares?\b", text[q.end:q.end + 20])
+    if not m:
+        return None
+    end = q.end + m.end()
+    of = _SHARES_OF.match(text, end)
+    if not of or not re.search(r"common|ordinary|stock", of.group("title"), re.I):
+        return None
+    phrase = text[end:of.end()]
+    if _foreign_security(of.group("title"), phrase, company_name) or not company_name:
+        return None
+    words = {w.lower() for w in re.findall(r"[A-Z][\w&-]*", of.group("title")) if w.lower() not in _GENERIC_WORDS}
+    company_words = {w.lower() for w in re.findall(r"[\w&-]+", company_name)}
+    if not (words & company_words) and not re.search(r"\b(?:our|its|the\s+Company'?s)\b", phrase, re.I):
+        return None
+    return _Mention("common_stock", _clean_title(of.group("title")), q.start, of.end(),
+                    kind_hint="acquisition_consideration")
 
 
 def _clean_title(title: str) -> str:
@@ -865,7 +915,7 @@ def _countless_mentions(text: str, mentions: list[_Mention], money: list[Quantit
 
 def _price_kind(text: str, q: Quantity) -> str | None:
     """'purchase' | 'exercise' | 'conversion' | None (not a price of this deal)."""
-    left = text[max(0, q.start - 160):q.start]
+    left = text[max(0, q.start - 260):q.start]
     clause = re.split(r"[;]|\(\s*(?:i{1,3}|iv|v|[a-d])\s*\)", left)[-1]
     if _NOT_A_PRICE.search(clause[-90:]):
         return None
@@ -874,7 +924,7 @@ def _price_kind(text: str, q: Quantity) -> str | None:
         return "purchase"
     if _CONVERSION_LEFT.search(clause[-90:]):
         return "conversion"
-    if _EXERCISE_LEFT.search(clause[-140:]):
+    if _EXERCISE_LEFT.search(clause[-240:]):
         return "exercise"
     return "purchase"
 
@@ -1015,12 +1065,17 @@ def _same(a: Security, b: Security) -> bool:
     if a.security_type != b.security_type:
         return False
     if a.shares is not None and b.shares is not None:
-        return a.shares == b.shares
+        return abs(a.shares - b.shares) <= 0.01 * max(a.shares, b.shares)
     if a.principal_amount is not None and b.principal_amount is not None:
         return a.principal_amount == b.principal_amount and _title_key(a) == _title_key(b)
     if a.security_type in ("note", "convertible_note"):
         return _title_key(a) == _title_key(b)
     return True
+
+
+def _round_number(n: int) -> bool:
+    """4,300,000 reads as a rounded '4.3 million'; 4,315,062 is exact."""
+    return n % 10_000 == 0
 
 
 def _title_key(s: Security) -> str:
@@ -1049,6 +1104,10 @@ def _merge_security(draft: _Draft, sec: Security, s: Sentence) -> None:
             return
     for old, _ in draft.securities:
         if _same(old, sec):
+            if old.shares and sec.shares and old.shares != sec.shares and _round_number(old.shares) and not _round_number(sec.shares):
+                old.shares = sec.shares
+                old.field_evidence = [e for e in old.field_evidence if e.field != "shares"] + \
+                    [e for e in sec.field_evidence if e.field == "shares"]
             for name in ("shares", "price_per_share", "exercise_price", "conversion_price", "principal_amount",
                          "expiration_date", "expiration_term"):
                 if getattr(old, name) is None and getattr(sec, name) is not None:
@@ -1212,6 +1271,26 @@ def _set_dates(tx: Transaction, draft: _Draft, context: list[Sentence],
         d, s = closing
         tx.closing_date = d.value
         tx.field_evidence.append(Evidence("closing_date", d.text, s.start + d.start, s.start + d.end))
+
+
+def _agreement_from_exhibit_list(tx: Transaction, draft: _Draft, exhibit_list: list[Sentence],
+                                 ref_date: dt.date | None) -> None:
+    """The exhibit list often dates the agreement the body only names ('Agreement and Plan of Merger,
+    dated December 13, 1999'); used only when the body gives no date, and only for the kind of
+    agreement the deal's own sentences name."""
+    named = {m.group(0).lower().split()[0] for s in draft.sentences for m in _AGREEMENT_NAME.finditer(s.text)}
+    if not named:
+        return
+    for s in exhibit_list:
+        for d in find_dates(s.text):
+            if ref_date and not (ref_date - dt.timedelta(days=400) <= d.value <= ref_date + dt.timedelta(days=30)):
+                continue
+            left = s.text[max(0, d.start - 160):d.start]
+            m = _AGREEMENT_NAME.search(left)
+            if m and re.search(r"dated\s+(?:as\s+of\s+)?$|,\s*$", left) and m.group(0).lower().split()[0] in named:
+                tx.agreement_date = d.value
+                tx.field_evidence.append(Evidence("agreement_date", d.text, s.start + d.start, s.start + d.end))
+                return
 
 
 def _set_aggregate(tx: Transaction, draft: _Draft, context: list[Sentence]) -> None:

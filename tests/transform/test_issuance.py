@@ -119,8 +119,7 @@ def test_private_placement_cites_the_exemption() -> None:
     "The selling stockholders may sell up to 2,000,000 shares of common stock from time to time.",
     "As of January 4, 2021, there were 25,000,000 shares of common stock outstanding.",
     "On January 4, 2021, the Company issued a press release announcing its results for the quarter.",
-    "On January 4, 2021, the Company entered into a merger agreement under which Acme will acquire Beta Inc. "
-    "and each share of Beta common stock will be converted into 0.5 shares of Acme common stock.",
+    "On January 4, 2021, Beta Inc. (\"Beta\") issued 1,000,000 shares of its common stock to Gamma LLC for $2.00 per share.",
 ])
 def test_traps_are_not_issuances(text: str) -> None:
     assert extract("Item 8.01 Other Events.\n\n" + text) == []
@@ -220,3 +219,12 @@ def test_existing_notes_of_a_reopening_are_not_new_securities() -> None:
             "Due 2027 that the Company issued on June 6, 2017, all of which are still outstanding.")
     (t,) = extract(text, event=dt.date(2017, 6, 29))
     assert [s.principal_amount for s in t.securities] == [Decimal(250000000)]
+
+
+def test_merger_exchange_ratio_is_acquisition_consideration_without_a_count() -> None:
+    text = ("Item 1.01.\n\nOn January 4, 2021, Acme Corp entered into a merger agreement under which Acme will acquire "
+            "Beta Inc., and each share of Beta common stock will be converted into the right to receive 0.5 shares of "
+            "Acme common stock.")
+    (t,) = extract(text)
+    assert t.offering_type == "acquisition_consideration"
+    assert [(s.security_type, s.shares) for s in t.securities] == [("common_stock", None)]
