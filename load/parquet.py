@@ -168,8 +168,7 @@ def dataset(table: str, out: str) -> ds.Dataset:
     partitioning = ds.partitioning(pa.schema([pa.field(PARTITION_COLUMN, pa.int32())]), flavor="hive")
     base = f"{root}/{table}"
     if fs.get_file_info(base).type == pafs.FileType.NotFound:
-        return ds.dataset(pa.table({n: pa.array([], t) for n, t in zip(arrow_schema(table).names, arrow_schema(table).types)}),
-                          schema=arrow_schema(table))
+        return ds.dataset(arrow_schema(table).empty_table(), schema=arrow_schema(table))
     return ds.dataset(base, filesystem=fs, format="parquet", partitioning=partitioning,
                       schema=arrow_schema(table))
 
