@@ -109,3 +109,16 @@ def test_old_filing_with_lettered_press_release_exhibits() -> None:
         "8-K", "EX-99.1", "EX-99.2", "EX-99.3", "EX-99.4(A)", "EX-99.4(B)", "EX-99.4(C)"]
     for seg in ft.segments[1:]:
         assert ft.text[seg.start:].startswith(f"[{seg.label}")
+
+
+def test_50_mb_text_submission_is_a_quick_parse_error() -> None:
+    import time
+
+    line = b"The Company issued shares of common stock to investors in a private placement.\n"
+    raw = (b"<SEC-DOCUMENT>\n<SEC-HEADER>\nACCESSION NUMBER:\t0000000000-26-000001\n</SEC-HEADER>\n"
+           b"<DOCUMENT>\n<TYPE>8-K\n<SEQUENCE>1\n<TEXT>\n" + line * (50 * 1024 * 1024 // len(line))
+           + b"</TEXT>\n</DOCUMENT>\n</SEC-DOCUMENT>\n")
+    t = time.perf_counter()
+    with pytest.raises(ParseError, match=r"primary document \(8-K\) is [\d,]+ characters, over the"):
+        build_filing_text(parse_submission(raw))
+    assert time.perf_counter() - t < 3.0
