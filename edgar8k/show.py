@@ -1,27 +1,38 @@
 """`edgar8k show`: one filing as an analyst checks it — header, items, and each value beside its evidence.
 
-Offsets printed here index into the same text that `--text` prints and that `issuances.evidence_start`
-and `evidence_end` refer to.
+Every value carries a tag like [s1] naming the sentence it was read from; the sentences follow the
+values they support, with those values highlighted: `[[value]]` in plain text (pipes, files, logs)
+and reverse video via rich on a terminal. A security's sentence is printed under each security, so
+each one's own values are the ones marked. Offsets index into the same text
+that `--text` prints and that `issuances.evidence_start`/`evidence_end` refer to.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-import hashlib
+import io
 import json
 import re
+import shutil
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from edgar8k.config import Settings
-from edgar8k.transform.records import FilingMeta, Processed, process_submission
+from edgar8k.transform.records import FilingMeta, Processed
 
 ACCESSION = re.compile(r"^\d{10}-\d{2}-\d{6}$")
-BOLD, YELLOW, DIM, RESET = "\033[1m", "\033[43;30m", "\033[2m", "\033[0m"
-VALUE_FIELDS = ("security_type", "security_title", "shares", "price_per_share", "exercise_price",
-                "conversion_price", "expiration_date", "expiration_term", "principal_amount")
-TRANSACTION_FIELDS = ("offering_type", "registration", "exemption", "aggregate_consideration", "agreement_date",
-                      "closing_date", "purchasers", "source_item")
+TRANSACTION_FIELDS = ("offering_type", "registration", "exemption", "aggregate_consideration", "currency",
+                      "agreement_date", "closing_date", "purchasers")
+SECURITY_FIELDS = ("shares", "price_per_share", "exercise_price", "conversion_price", "principal_amount",
+                   "expiration_date", "expiration_term")
+MONEY_FIELDS = ("aggregate_consideration", "principal_amount")
+PRICE_FIELDS = ("price_per_share", "exercise_price", "conversion_price")
+STYLES = {"title": "bold", "heading": "bold cyan", "value": "bold reverse yellow", "dim": "dim",
+          "warn": "bold red", "label": "", "": ""}
+CONTEXT_CHARS = 240  # longest stretch of a sentence shown around a value that is not in a sentence
 
 
 class ShowError(ValueError):
@@ -30,18 +41,22 @@ class ShowError(ValueError):
 
 def load_filing_bytes(ref: str, settings: Settings, cik: int | None = None) -> tuple[bytes, FilingMeta]:
     """Bytes of a filing named by path, or by accession (raw store first, then the source)."""
+    from edgar8k.api import file_meta
+
     path = Path(ref)
     if path.is_file():
         data = path.read_bytes()
-        acc = ref if ACCESSION.match(path.stem) else path.stem
-        return data, _meta(acc, data, str(path))
+        return data, file_meta(data, path.name, source=str(path))
+    if path.suffix or "/" in ref:
+        raise ShowError(f"{ref} is not a file")
     if not ACCESSION.match(ref):
         raise ShowError(f"{ref!r} is neither a file nor an accession number like 0000950150-01-500213")
     from edgar8k.extract.raw_store import RawStore
 
     record = RawStore(settings.raw).get(ref)
     if record is not None:
-        return record.data, _meta(ref, record.data, record.source_url, record.fetched_at, record.sha256)
+        return record.data, file_meta(record.data, ref, source=record.source_url, fetched_at=record.fetched_at,
+                                      sha256=record.sha256)
     if cik is None:
         cik = _cik_from_output(ref, settings.out)
     if cik is None:
@@ -53,89 +68,274 @@ def load_filing_bytes(ref: str, settings: Settings, cik: int | None = None) -> t
     entry = IndexEntry(accession_number=ref, cik=cik, company_name="", form_type="8-K",
                        filing_date=dt.date(1900, 1, 1), path="", ciks=(cik,))
     record = fetch_submission(EdgarClient(settings.validate()), RawStore(settings.raw), entry)
-    return record.data, _meta(ref, record.data, record.source_url, record.fetched_at, record.sha256)
+    return record.data, file_meta(record.data, ref, cik=cik, source=record.source_url,
+                                  fetched_at=record.fetched_at, sha256=record.sha256)
 
 
 def _cik_from_output(acc: str, out: str) -> int | None:
     try:
-        from edgar8k.load.parquet import dataset
         import pyarrow.compute as pc
 
+        from edgar8k.load.parquet import dataset
+
         t = dataset("filings", out).to_table(columns=["cik"], filter=pc.field("accession_number") == acc)
-    except Exception:
+    except Exception:  # no output yet, or unreadable: fall back to asking for --cik
         return None
     return t.column("cik")[0].as_py() if t.num_rows else None
 
 
-def _meta(acc: str, data: bytes, source: str | None, fetched_at: dt.datetime | None = None,
-          sha: str | None = None) -> FilingMeta:
-    return FilingMeta(accession_number=acc, cik=0, company_name=None, form_type=None,
-                      filing_date=dt.date(1900, 1, 1), source_url=source,
-                      raw_sha256=sha or hashlib.sha256(data).hexdigest(), fetched_at=fetched_at)
-
-
 def render(raw: bytes, meta: FilingMeta, *, as_json: bool = False, with_text: bool = False,
-           color: bool = False) -> str:
-    p = process_submission(raw, meta)
+           color: bool = False, width: int | None = None) -> str:
+    """The filing as text (rich colour when `color`), or as JSON with exact decimals as strings."""
+    from edgar8k.api import process_file_bytes
+
+    p = process_file_bytes(raw, meta)
     if as_json:
         return json.dumps(_as_json(p, with_text), indent=2, default=str)
-    return _as_text(p, with_text, color)
+    lines = _lines(p, with_text)
+    return _to_rich(lines, width) if color else _to_plain(lines)
 
 
 def _as_json(p: Processed, with_text: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"filing": p.filing, "issuances": p.issuances}
+    if p.text is not None:
+        out["item_titles"] = {s.number: s.title for s in p.text.items}
     if with_text and p.text is not None:
         out["text"] = p.text.text
         out["segments"] = [vars(s) for s in p.text.segments]
     return out
 
 
-def _as_text(p: Processed, with_text: bool, color: bool) -> str:
-    b = (lambda s: f"{BOLD}{s}{RESET}") if color else (lambda s: s)
-    f = p.filing
-    lines = [b(f"{f.get('company_name')} — {f.get('form_type')} {f.get('accession_number')}"),
-             f"  CIK {f.get('cik')}  filed {f.get('filing_date')}  event {f.get('event_date')}  "
-             f"SIC {f.get('sic')}  state {f.get('state_of_incorporation')}",
-             f"  status {f.get('status')}" + (f"  error: {f.get('error')}" if f.get("error") else ""),
-             f"  items: {', '.join(f.get('items') or []) or '-'}",
-             f"  exhibits: {'; '.join(f.get('exhibits') or []) or '-'}",
-             f"  text: {f.get('text_chars')} characters; documents: {f.get('n_documents')}", ""]
+# ---- layout: lines of (text, style) pieces, rendered plain or with rich --------------------------------
+
+Piece = tuple[str, str]
+Line = list[Piece]
+
+
+@dataclass
+class _Sentences:
+    """Sentence lookup by offset, and the tags [s1], [s2] … handed out in order of first use.
+
+    The rows' own evidence spans come first, so a deal value inside a security's sentence points at
+    that sentence; otherwise the extractor's sentence splitter decides.
+    """
+    text: str
+    evidence_spans: list[tuple[int, int]]
+    starts: list[int] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    tags: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        from edgar8k.transform.issuance import split_sentences
+
+        self.spans = [(s.start, s.end) for s in split_sentences(self.text)]
+        self.starts = [s for s, _ in self.spans]
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        for s, e in self.evidence_spans:
+            if s <= start and end <= e:
+                return s, e
+        i = bisect.bisect_right(self.starts, start) - 1
+        if i >= 0 and self.spans[i][0] <= start and end <= self.spans[i][1]:
+            return self.spans[i]
+        return max(0, start - CONTEXT_CHARS), min(len(self.text), end + CONTEXT_CHARS)
+
+    def tag(self, span: tuple[int, int]) -> int:
+        return self.tags.setdefault(span, len(self.tags) + 1)
+
+
+def _lines(p: Processed, with_text: bool) -> list[Line]:
+    lines = _header(p)
+    if p.filing.get("status") != "ok":
+        return lines
     if not p.issuances:
-        lines.append("No issuance found.")
-    last_t = None
+        lines.append([("No issuance found in this filing.", "dim")])
+    text = p.text.text if p.text is not None else ""
+    spans = sorted({(r["evidence_start"], r["evidence_end"]) for r in p.issuances
+                    if r.get("evidence_start") is not None and r.get("evidence_end") is not None})
+    sentences = _Sentences(text, spans)
+    by_transaction: dict[int, list[dict[str, Any]]] = {}
     for row in p.issuances:
-        if row["transaction_index"] != last_t:
-            last_t = row["transaction_index"]
-            lines.append(b(f"Transaction {last_t + 1}"))
-            for k in TRANSACTION_FIELDS:
-                if row.get(k) not in (None, [], ""):
-                    lines.append(f"    {k:24} {_fmt(row[k])}")
-        lines.append(f"  Security {row['security_index'] + 1}: {row['security_type']}")
-        for k in VALUE_FIELDS[1:]:
-            if row.get(k) is not None:
-                lines.append(f"    {k:24} {_fmt(row[k])}")
-        if row.get("quality_flags"):
-            lines.append(f"    quality_flags            {', '.join(row['quality_flags'])}")
-        lines.append(f"    evidence [{row['evidence_start']}:{row['evidence_end']}] ({row.get('source_item')}):")
-        lines.append("      " + _highlight(row, color))
+        by_transaction.setdefault(row["transaction_index"], []).append(row)
+    for t_index, rows in by_transaction.items():
+        lines += _transaction(t_index, rows, text, sentences)
     if with_text and p.text is not None:
-        lines += ["", b("Filing text (evidence offsets index into this)"), p.text.text]
-    return "\n".join(lines)
+        lines += [[], [("Filing text (evidence offsets index into this)", "heading")], [(text, "")]]
+    return lines
 
 
-def _fmt(v: Any) -> str:
+def _header(p: Processed) -> list[Line]:
+    f = p.filing
+    titles = {s.number: s.title for s in p.text.items} if p.text is not None else {}
+    lines: list[Line] = [
+        [(f"{f.get('company_name') or '(no company name)'}", "title"), (" — ", ""),
+         (f"{f.get('form_type') or 'filing'} {f.get('accession_number')}", "title")],
+        [(f"  CIK {f.get('cik')}   filed {f.get('filing_date') or '-'}   event {f.get('event_date') or '-'}   "
+          f"SIC {f.get('sic') or '-'}   state {f.get('state_of_incorporation') or '-'}", "")],
+    ]
+    if len(f.get("filer_ciks") or []) > 1:
+        lines.append([(f"  filed under CIKs {', '.join(map(str, f['filer_ciks']))}", "")])
+    status: Line = [("  status ", ""), (str(f.get("status")), "" if f.get("status") == "ok" else "warn")]
+    if f.get("error"):
+        status.append((f"  {f['error']}", "warn"))
+    lines.append(status)
+    items = f.get("items") or []
+    lines.append([("  items", "heading"), ("" if items else " -", "")])
+    lines += [[(f"    {n:6} {titles.get(n, '')}".rstrip(), "")] for n in items]
+    exhibits = f.get("exhibits") or []
+    lines.append([("  exhibits", "heading"), ("" if exhibits else " -", "")])
+    lines += [[(f"    {_exhibit(e)}", "")] for e in exhibits]
+    if f.get("text_chars") is not None:
+        lines.append([(f"  text {f.get('text_chars')} characters in {f.get('n_documents')} document(s)"
+                       f"{'   source ' + f['source_url'] if f.get('source_url') else ''}", "dim")])
+    lines.append([])
+    return lines
+
+
+def _transaction(t_index: int, rows: list[dict[str, Any]], text: str, sentences: _Sentences) -> list[Line]:
+    first = rows[0]
+    lines: list[Line] = [[(f"Transaction {t_index + 1}", "heading"),
+                          (f"   from {_source(first.get('source_item'))}", "dim")]]
+    deal_evidence = [e for e in first.get("field_evidence") or [] if e["field"] in TRANSACTION_FIELDS]
+    mains = {(r["evidence_start"], r["evidence_end"]) for r in rows if r.get("evidence_start") is not None}
+    printed: set[tuple[int, int]] = set()
+    lines += _values(first, TRANSACTION_FIELDS, deal_evidence, sentences, indent=4)
+    lines += _sentence_lines([e for e in deal_evidence if sentences.around(e["start"], e["end"]) not in mains],
+                             text, sentences, printed, indent=6)
+    for row in rows:
+        title = f" — {row['security_title']}" if row.get("security_title") else ""
+        lines.append([(f"  Security {row['security_index'] + 1}: ", "heading"), (f"{row['security_type']}", "heading"),
+                      (title, "")])
+        own = [e for e in row.get("field_evidence") or [] if e["field"] not in TRANSACTION_FIELDS]
+        lines += _values(row, SECURITY_FIELDS, own, sentences, indent=4)
+        if row.get("quality_flags"):
+            lines.append([("    quality flags          ", ""), (", ".join(row["quality_flags"]), "warn")])
+        start, end = row.get("evidence_start"), row.get("evidence_end")
+        shown: set[tuple[int, int]] = set()
+        if start is not None and end is not None:
+            shown.add((start, end))
+            inside = [e for e in own + deal_evidence if start <= e["start"] and e["end"] <= end]
+            lines.append(_sentence_line((start, end), inside, text, sentences, indent=6))
+        lines += _sentence_lines([e for e in own if sentences.around(e["start"], e["end"]) not in shown],
+                                 text, sentences, shown, indent=6)
+    lines.append([])
+    return lines
+
+
+def _values(row: dict[str, Any], names: tuple[str, ...], evidence: list[dict[str, Any]], sentences: _Sentences,
+            indent: int) -> list[Line]:
+    """One line per value that is present: name, formatted value, and the tag of its sentence."""
+    first_ev: dict[str, dict[str, Any]] = {}
+    for e in evidence:
+        first_ev.setdefault(e["field"], e)
+    out: list[Line] = []
+    for name in names:
+        v = row.get(name)
+        if v in (None, [], "") or (name == "currency" and v == "USD"):
+            continue
+        line: Line = [(" " * indent + f"{name:25}", ""), (_fmt(name, v, row.get("currency")), "title")]
+        e = first_ev.get(name)
+        if e is not None:
+            line.append((f"   [s{sentences.tag(sentences.around(e['start'], e['end']))}]", "dim"))
+        out.append(line)
+    return out
+
+
+def _sentence_lines(evidence: list[dict[str, Any]], text: str, sentences: _Sentences,
+                    printed: set[tuple[int, int]], indent: int) -> list[Line]:
+    groups: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for e in evidence:
+        groups.setdefault(sentences.around(e["start"], e["end"]), []).append(e)
+    out: list[Line] = []
+    for span in sorted(groups, key=sentences.tag):
+        if span in printed:
+            continue
+        printed.add(span)
+        out.append(_sentence_line(span, groups[span], text, sentences, indent))
+    return out
+
+
+def _sentence_line(span: tuple[int, int], evidence: list[dict[str, Any]], text: str, sentences: _Sentences,
+                   indent: int) -> Line:
+    """`[s1 2126:2889] On [[March 15, 2024]], …` with every value in the span marked; a very long
+    span is cut to the stretch around its values."""
+    s, e = span
+    marks = sorted({(max(v["start"], s), min(v["end"], e)) for v in evidence if v["start"] < e and v["end"] > s})
+    line: Line = [(" " * indent + f"[s{sentences.tag(span)} {s}:{e}] ", "dim")]
+    lo, hi = s, e
+    if marks and e - s > 5 * CONTEXT_CHARS:
+        lo, hi = max(s, marks[0][0] - CONTEXT_CHARS), min(e, marks[-1][1] + CONTEXT_CHARS)
+    if lo > s:
+        line.append(("… ", "dim"))
+    pos = lo
+    for ms, me in marks:
+        if ms < pos:
+            continue
+        line.append((_squash(text[pos:ms]), ""))
+        line.append((_squash(text[ms:me]), "value"))
+        pos = me
+    line.append((_squash(text[pos:hi]), ""))
+    if hi < e:
+        line.append((" …", "dim"))
+    return line
+
+
+def _squash(s: str) -> str:
+    """Whitespace runs as one space, keeping a leading/trailing space so pieces still join cleanly."""
+    core = " ".join(s.split())
+    if not core:
+        return " " if s else ""
+    return (" " if s[:1].isspace() else "") + core + (" " if s[-1:].isspace() else "")
+
+
+def _exhibit(e: str) -> str:
+    kind, _, desc = e.partition(": ")
+    return kind if desc.strip().upper() == kind.upper() else e
+
+
+def _source(item: str | None) -> str:
+    if not item:
+        return "the filing"
+    return item if item.upper().startswith("EX-") else f"item {item}"
+
+
+def _fmt(name: str, v: Any, currency: str | None) -> str:
+    cur = currency or "USD"
     if isinstance(v, list):
         return "; ".join(map(str, v))
+    if isinstance(v, Decimal):
+        n = format(_trim(v, 2 if name in MONEY_FIELDS or name in PRICE_FIELDS else 0), ",f")
+        if name in MONEY_FIELDS:
+            return f"{n} {cur}"
+        if name in PRICE_FIELDS:
+            return f"{n} {cur}/share"
+        return n
+    if isinstance(v, int) and not isinstance(v, bool):
+        return f"{v:,}"
     return str(v)
 
 
-def _highlight(row: dict[str, Any], color: bool) -> str:
-    """The evidence sentence with each extracted value marked: [[value]] in plain text, colour on a terminal."""
-    text = row.get("evidence") or ""
-    start = row.get("evidence_start") or 0
-    spans = sorted({(e["start"] - start, e["end"] - start) for e in row.get("field_evidence") or []
-                    if e["start"] >= start and e["end"] <= start + len(text)}, reverse=True)
-    for s, e in spans:
-        mark = (YELLOW, RESET) if color else ("[[", "]]")
-        text = text[:s] + mark[0] + text[s:e] + mark[1] + text[e:]
-    return " ".join(text.split())
+def _trim(v: Decimal, places: int) -> Decimal:
+    """Trailing zeros dropped, but money keeps its cents: 5.00000000 -> 5.00, 0.00010000 -> 0.0001."""
+    n = v.normalize()
+    return v.quantize(Decimal(1).scaleb(-places)) if n.as_tuple().exponent > -places else n
+
+
+def _to_plain(lines: list[Line]) -> str:
+    return "\n".join("".join(f"[[{t}]]" if style == "value" else t for t, style in line) for line in lines)
+
+
+def _to_rich(lines: list[Line], width: int | None) -> str:
+    """ANSI text from rich: wrapped to the terminal, values highlighted."""
+    from rich.console import Console
+    from rich.text import Text
+
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=True, color_system="standard", highlight=False,
+                      width=width or shutil.get_terminal_size((120, 40)).columns, soft_wrap=False)
+    for line in lines:
+        t = Text()
+        for chunk, style in line:
+            t.append(chunk, style=STYLES.get(style, "") or None)
+        console.print(t, overflow="fold")
+    return buf.getvalue().rstrip("\n")
