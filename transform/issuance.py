@@ -275,8 +275,9 @@ _AGGREGATE_LEFT = re.compile(
     r"gross\s+sales\s+price|subscription\s+price|investment|amount|value)|gross\s+proceeds|gross\s+sales\s+price|"
     r"total\s+(?:consideration|purchase\s+price|proceeds|gross\s+proceeds|offering\s+price)|"
     r"for\s+(?:a\s+|an\s+)?(?:total|aggregate)\s+(?:of|amount\s+of)|(?:purchase|subscription)\s+price\s+of|"
-    r"investment\s+of|(?:offering|sales)\s+price\s+of\s+up\s+to|valued\s+at|value\s+of)"
-    r"(?:\s+to\s+(?:the\s+Company|us|[A-Z]\w+))?(?:\s+(?:of|was|were|is|totaled|totaling|equal\s+to|"
+    r"investment\s+of|(?:offering|sales)\s+price\s+of\s+up\s+to)"
+    r"(?:\s+of\s+the\s+(?:transaction|merger|acquisition|offering|deal|private\s+placement))?"
+    r"(?:\s+to\s+(?:the\s+Company|us|[A-Z]\w+(?:\s+(?:stock|share)holders)?))?(?:\s+(?:of|was|were|is|totaled|totaling|equal\s+to|"
     r"amounted\s+to|will\s+be|are\s+expected\s+to\s+be|is\s+expected\s+to\s+be|of\s+up\s+to|approximately|"
     r"up\s+to|about|for|be|in\s+the\s+amount\s+of))*[\s(]*$",
     re.IGNORECASE,
@@ -383,6 +384,7 @@ class _Mention:
     conversion_q: Quantity | None = None
     is_unit: bool = False
     kind_hint: str | None = None
+    surrendered_q: Quantity | None = None
 
 
 @dataclass
@@ -619,6 +621,12 @@ def _sentence_mentions(s: Sentence, ctx: _FilingContext, following: str = "") ->
         m = _principal_mention(text, q)
         if m is not None:
             mentions.append(m)
+    conversions = _conversion_mentions(text, money)
+    if conversions:
+        spans = [(c.start, c.end) for c in conversions]
+        surrendered = {c.surrendered_q.start for c in conversions if c.surrendered_q}
+        mentions = [m for m in mentions if not (m.principal_q and m.principal_q.start in surrendered)]
+        mentions.extend(c for c in conversions if not any(m.start <= c.start < m.end for m in mentions))
     mentions.extend(_countless_mentions(text, mentions, money))
     mentions.sort(key=lambda m: m.start)
     if not mentions:
@@ -732,11 +740,15 @@ def _count_mention(text: str, q: Quantity, company_name: str | None) -> _Mention
             return None
     tail = text[right_end:right_end + 100]
     core = _QUALIFIERS_AT_END.sub("", left)
+    if re.search(r"\b(?:for|per)\s+each\b[^.;]{0,100}$", core, re.I) or re.match(r"\s*(?:for|per)\s+(?:each|every)\b", tail, re.I):
+        return None
     if re.search(r"of\s+the\s+(?:total\s+)?(?:possible|maximum)\s*$", core, re.I):
         return None
     if re.search(r"(?:upsized|increased|decreased|reduced|up)\s+from\s*$|\bfrom\s*$|\bincluding\b[^;()]{0,80}$|\bof\s+which\s*$|"
                  r"\b(?:ownership|stake|interest)\b[^.;]{0,40}$|\b(?:voting\s+power|hold|holds|held|own|owns|owned)\s+(?:\w+\s+){0,3}$",
                  core, re.I):
+        return None
+    if re.match(r"\s*issued\s+(?:and\s+outstanding\s+)?(?:at|as\s+of|on)\s", tail, re.I):
         return None
     if re.match(r"\s*(?:of\s+(?:the\s+Company|its|our)\s*)?(?:\([^)]{0,60}\)\s*)?,?\s*(?:(?:issued\s+and\s+)?outstanding|then\s+outstanding|remain\s+outstanding|reserved|"
                 r"authorized|held\s+by|beneficially|underlying\s+(?:outstanding|existing))", tail, re.I):
@@ -823,6 +835,29 @@ def _foreign_security(title: str, phrase: str, company_name: str | None) -> bool
     return not any(n.split()[0].lower() in company_words for n in names)
 
 
+_CONVERSION_OF_NOTES = re.compile(
+    r"(?:conversion|exchange|exchanging|converting|cancellation)\s+(?:of\s+)?\$[\d,.]+(?:\s+(?:million|billion))?\s+"
+    r"(?:in\s+)?(?:(?:aggregate|original)\s+)*(?:principal\s+amount\s+)?of\s+(?:its\s+|the\s+Company'?s\s+|our\s+)?"
+    r"(?P<notes>[^;]{0,120}?(?:Notes|Debentures|notes|debentures))(?:\s*\([^)]{0,80}\))?\s+(?:into|for)\s+"
+    r"(?:shares\s+of\s+)?(?:newly\s+issued\s+|new\s+)?(?P<title>(?:[\w-]+\s+){0,3}?(?:common\s+stock|Common\s+Stock))",
+)
+
+
+def _conversion_mentions(text: str, money: list[Quantity]) -> list[_Mention]:
+    """'the conversion of $100 million of 6 3/4% Convertible Subordinated Debentures ... into newly issued common
+    stock': stock issued in exchange for surrendered notes, whose principal is the consideration."""
+    out = []
+    for m in _CONVERSION_OF_NOTES.finditer(text):
+        q = next((x for x in money if m.start() <= x.start < m.start("notes")), None)
+        if q is None or q.currency not in (None, "USD"):
+            continue
+        mention = _Mention("common_stock", _clean_title(m.group("title")), m.start("title"), m.end("title"),
+                           kind_hint="exchange")
+        mention.surrendered_q = q
+        out.append(mention)
+    return out
+
+
 def _principal_mention(text: str, q: Quantity) -> _Mention | None:
     """'$400,000,000 aggregate principal amount of its 2.250% Senior Notes due 2021' and
     'a promissory note in the principal amount of $1,500,000'."""
@@ -830,6 +865,8 @@ def _principal_mention(text: str, q: Quantity) -> _Mention | None:
         return _foreign_principal(text, q)
     after = text[q.end:q.end + 200]
     left = text[max(0, q.start - 80):q.start]
+    if re.search(r"\b(?:each|per|every)\s*$", left, re.I):
+        return None
     if re.search(r"(?:same\s+series\s+as|additional\s+issuance\s+of|reopening\s+of|fungible\s+with|an\s+additional)\s+(?:the\s+)?$",
                  left, re.I):
         return None
@@ -1054,6 +1091,8 @@ def _add_mention(draft: _Draft, m: _Mention, s: Sentence) -> None:
     sec = Security(security_type=m.security_type, security_title=m.title, shares=m.shares,
                    price_per_share=m.price, exercise_price=m.exercise, conversion_price=m.conversion,
                    principal_amount=m.principal, evidence_start=s.start, evidence_end=s.end)
+    if m.surrendered_q is not None:
+        draft.aggregates.append((m.surrendered_q, s, "surrendered"))
     for name, q in (("shares", m.count_q), ("principal_amount", m.principal_q), ("price_per_share", m.price_q),
                     ("exercise_price", m.exercise_q), ("conversion_price", m.conversion_q)):
         if q is not None and getattr(sec, name) is not None:
@@ -1309,14 +1348,23 @@ def _set_aggregate(tx: Transaction, draft: _Draft, context: list[Sentence]) -> N
                 continue
             if _per_unit(s.text, q):
                 continue
+            if re.search(r"\b(?:each|per|every)\s*$", left, re.I):
+                continue
             if _AGGREGATE_LEFT.search(left):
                 if re.search(r"for\s+(?:a\s+)?purchase\s+price\s+of\s*$", left, re.I):
                     parts.append((q, s))
                 else:
                     totals.append((q, s))
     chosen: list[tuple[Quantity, Sentence]] = []
-    if totals:
+    first_sentence_totals = [t for t in totals if totals and t[1] == totals[0][1]]
+    priced_parts = [t for t in first_sentence_totals if re.search(
+        r"for\s+(?:a|an)\s+aggregate\s+purchase\s+price\s+of\s*$", t[1].text[max(0, t[0].start - 60):t[0].start], re.I)]
+    if len(priced_parts) >= 2:
+        chosen = priced_parts
+    elif totals:
         chosen = [totals[0]]
+    elif draft.aggregates:
+        chosen = [(q, s) for q, s, _ in draft.aggregates[:1]]
     elif parts:
         first_sentence = parts[0][1]
         chosen = [p for p in parts if p[1] == first_sentence]
