@@ -7,6 +7,7 @@ binaries (uuencoded, PDF, images, ZIP, Excel) are recorded with an empty body an
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -270,22 +271,33 @@ def _unwrap(body: bytes) -> bytes:
 _CTRL_DELETE = bytes(c for c in range(32) if c not in (9, 10, 12, 13)) + b"\x7f"
 
 
-def decode_text(b: bytes) -> str:
-    """UTF-8, else cp1252, else latin-1: stray bytes never lose the readable text around them.
+def _stray_byte(exc: UnicodeError) -> tuple[str, int]:
+    """Decode a byte that is not UTF-8 as cp1252 (latin-1 for the five bytes cp1252 leaves undefined)."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    out = []
+    for byte in exc.object[exc.start:exc.end]:
+        try:
+            out.append(bytes([byte]).decode("cp1252"))
+        except UnicodeDecodeError:
+            out.append(chr(byte))
+    return "".join(out), exc.end
 
-    Control bytes (NUL, ESC, vertical tab...) are dropped first; they are never part of readable text.
+
+codecs.register_error("edgar8k-stray-byte", _stray_byte)
+
+
+def decode_text(b: bytes) -> str:
+    """UTF-8, with any byte that is not UTF-8 read as cp1252/latin-1.
+
+    A UTF-8 document with one stray cp1252 apostrophe keeps its other characters intact, and an
+    all-cp1252 document reads as cp1252. Control bytes (NUL, ESC, vertical tab...) are dropped first;
+    they are never part of readable text.
     """
     cleaned = b.translate(None, _CTRL_DELETE)
     if len(cleaned) != len(b):
         b = cleaned
-    try:
-        s = b.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            s = b.decode("cp1252")
-        except UnicodeDecodeError:
-            s = b.decode("latin-1")
-    return s
+    return b.decode("utf-8", "edgar8k-stray-byte")
 
 
 def _bare_document(raw: bytes) -> Submission:

@@ -157,6 +157,8 @@ def test_cp1252_and_stray_bytes_keep_the_readable_text() -> None:
     assert decode_text("caf\u00e9 \u2013 \u201cquoted\u201d".encode("utf-8")) == "caf\u00e9 \u2013 \u201cquoted\u201d"
     assert decode_text(b"Company\x92s \x93shares\x94 \x96 $5") == "Company\u2019s \u201cshares\u201d \u2013 $5"
     assert decode_text(b"a\x81b\x00c") == "a\x81bc"  # cp1252-undefined byte falls back to latin-1; NUL dropped
+    mixed = "caf\u00e9 \u2014 ".encode("utf-8") + b"the Company\x92s"  # UTF-8 text with one stray cp1252 byte
+    assert decode_text(mixed) == "caf\u00e9 \u2014 the Company\u2019s"
     sub = parse_submission(submission(doc("8-K", 1, "x").replace("<TEXT>\nx", "<TEXT>\nthe Company\x92s shares")))
     assert "the Company\u2019s shares" in sub.documents[0].body
 
