@@ -33,6 +33,13 @@ class UsageError(Exception):
     """A command line that cannot work; the message says what to do instead."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line naming the command and where its help is, not a usage dump."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message}; see `{self.prog} --help`\n")
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -57,11 +64,13 @@ def _add_common(p: argparse.ArgumentParser, out: bool = True, raw: bool = True) 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="edgar8k",
         description="Fetch SEC Form 8-K filings, extract the terms of securities the companies issued, "
                     "and write Hive-partitioned Parquet (filings/, issuances/).",
-        epilog="Settings: flags > EDGAR8K_* environment > edgar8k.toml > defaults; see `edgar8k config`.")
+        epilog="Settings: flags > EDGAR8K_* environment > edgar8k.toml (or the file named by EDGAR8K_CONFIG) "
+               "> defaults; `edgar8k config` prints them. Run `edgar8k demo` for a first look; `edgar8k COMMAND "
+               "--help` for a command's options.")
     parser.add_argument("--version", action="version", version=f"edgar8k {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -94,20 +103,30 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show", help="parse one filing and print its header, items and extracted terms",
                        description="Parse one filing (a file, or an accession number found in the raw "
                                    "store or fetched from --source) and print what edgar8k extracts.")
-    p.add_argument("filing", metavar="ACCESSION_OR_FILE")
-    p.add_argument("--json", action="store_true", help="print JSON for machines")
+    p.add_argument("filing", metavar="ACCESSION_OR_FILE",
+                   help="a submission file (.txt/.nc, or a bare HTML/text 8-K), or an accession number such as "
+                        "0000950150-01-500213 looked up in --raw, then fetched from --source")
+    p.add_argument("--json", action="store_true", help="print JSON for machines (decimals as exact strings)")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="highlight values with colour: on a terminal (auto, the default; NO_COLOR turns it off), "
+                        "always, or never (values are then marked [[like this]])")
     p.add_argument("--text", action="store_true", help="also print the filing text that evidence offsets "
                                                        "index into")
     p.add_argument("--cik", type=int, help="CIK of the filer, to fetch an accession not in the raw store")
     _add_common(p, out=True, raw=True)
 
-    p = sub.add_parser("config", help="print the effective settings and where each came from")
+    p = sub.add_parser("config", help="print the effective settings and where each came from",
+                       description="Print every setting, its value and where it came from: a flag, an "
+                                   "EDGAR8K_<NAME> environment variable, the TOML file (./edgar8k.toml or "
+                                   "EDGAR8K_CONFIG; keys as below, optionally under [edgar8k]), or the default. "
+                                   "Ends with what a run would refuse, if anything.")
     _add_common(p)
+    p.add_argument("--json", action="store_true", help="print JSON for machines")
 
     p = sub.add_parser("evaluate", help="score the extractor against hand-checked labels",
                        description="Run the real pipeline on labelled filings and print per-field "
                                    "precision/recall/F1, detection and the key-field micro F1.")
-    p.add_argument("gold", type=Path, metavar="GOLD.jsonl")
+    p.add_argument("gold", type=Path, metavar="GOLD.jsonl", help="hand-checked labels, one filing per line")
     p.add_argument("--shared", type=Path, help="folder that text_path values are relative to "
                                                "(default: the gold file's parent's parent)")
     p.add_argument("--out", type=Path, help="write predictions and the report here")
@@ -267,17 +286,37 @@ def _check_writable(out: str) -> None:
 def cmd_show(args: argparse.Namespace) -> int:
     from edgar8k.show import load_filing_bytes, render
 
-    raw, meta = load_filing_bytes(args.filing, load_settings(_overrides(args)), cik=args.cik)
-    print(render(raw, meta, as_json=args.json, with_text=args.text, color=sys.stdout.isatty()))
+    from edgar8k.show import ShowError
+
+    try:
+        raw, meta = load_filing_bytes(args.filing, load_settings(_overrides(args)), cik=args.cik)
+    except ShowError as e:
+        raise UsageError(str(e)) from None
+    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    print(render(raw, meta, as_json=args.json, with_text=args.text, color=color))
     return 0
 
 
 def cmd_config(args: argparse.Namespace) -> int:
     s = load_settings(_overrides(args))
-    for name, value in sorted(vars(s).items()):
-        if name == "sources_of_values":
-            continue
+    values = {k: v for k, v in sorted(vars(s).items()) if k != "sources_of_values"}
+    path = Path(os.environ.get("EDGAR8K_CONFIG") or "edgar8k.toml")
+    try:
+        s.validate()
+        problem = None
+    except ConfigError as e:
+        problem = str(e)
+    if args.json:
+        print(json.dumps({"config_file": str(path), "config_file_found": path.is_file(), "problem": problem,
+                          "settings": {k: {"value": list(v) if isinstance(v, tuple) else v,
+                                           "source": s.sources_of_values.get(k, "default")}
+                                       for k, v in values.items()}}, indent=2))
+        return 0
+    print(f"# config file: {path} ({'read' if path.is_file() else 'not found'}); "
+          "precedence: flags > EDGAR8K_* > file > default")
+    for name, value in values.items():
         print(f"{name:20} = {value!r:50} ({s.sources_of_values.get(name, 'default')})")
+    print(f"# a run would refuse: {problem}" if problem else "# ok: a run would start with these settings")
     return 0
 
 
