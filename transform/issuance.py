@@ -618,7 +618,7 @@ def _sentence_mentions(s: Sentence, ctx: _FilingContext, following: str = "") ->
         if m is not None:
             mentions.append(m)
     for q in money:
-        m = _principal_mention(text, q)
+        m = _principal_mention(text, q) or _money_of_shares(text, q, company_name)
         if m is not None:
             mentions.append(m)
     conversions = _conversion_mentions(text, money)
@@ -838,7 +838,7 @@ def _foreign_security(title: str, phrase: str, company_name: str | None) -> bool
 _CONVERSION_OF_NOTES = re.compile(
     r"(?:conversion|exchange|exchanging|converting|cancellation)\s+(?:of\s+)?\$[\d,.]+(?:\s+(?:million|billion))?\s+"
     r"(?:in\s+)?(?:(?:aggregate|original)\s+)*(?:principal\s+amount\s+)?of\s+(?:its\s+|the\s+Company'?s\s+|our\s+)?"
-    r"(?P<notes>[^;]{0,120}?(?:Notes|Debentures|notes|debentures))(?:\s*\([^)]{0,80}\))?\s+(?:into|for)\s+"
+    r"(?P<notes>[^;]{0,120}?(?:Notes|Debentures|notes|debentures))(?:\s+due\s+\d{4})?(?:\s*\([^)]{0,80}\))?\s+(?:into|for)\s+"
     r"(?:shares\s+of\s+)?(?:newly\s+issued\s+|new\s+)?(?P<title>(?:[\w-]+\s+){0,3}?(?:common\s+stock|Common\s+Stock))",
 )
 
@@ -856,6 +856,25 @@ def _conversion_mentions(text: str, money: list[Quantity]) -> list[_Mention]:
         mention.surrendered_q = q
         out.append(mention)
     return out
+
+
+_MONEY_OF_SHARES = re.compile(
+    r"\s+(?:in|of)\s+(?:newly\s+issued\s+)?shares\s+of\s+(?:its\s+|the\s+Company'?s\s+|our\s+)?"
+    r"(?P<title>(?:[\w-]+\s+){0,3}?common\s+stock)", re.IGNORECASE)
+
+
+def _money_of_shares(text: str, q: Quantity, company_name: str | None) -> _Mention | None:
+    """'approximately $180,000,000 in shares of Nuance common stock': stock issued for a stated value."""
+    m = _MONEY_OF_SHARES.match(text, q.end)
+    if not m or q.currency not in (None, "USD"):
+        return None
+    if _foreign_security(m.group("title"), text[q.end:m.end()], company_name):
+        return None
+    if re.search(r"\b(?:repurchase|buy\s*back)", text[max(0, q.start - 80):q.start], re.I):
+        return None
+    mention = _Mention("common_stock", _clean_title(m.group("title")), q.start, m.end())
+    mention.surrendered_q = q
+    return mention
 
 
 def _principal_mention(text: str, q: Quantity) -> _Mention | None:
@@ -1092,7 +1111,7 @@ def _add_mention(draft: _Draft, m: _Mention, s: Sentence) -> None:
                    price_per_share=m.price, exercise_price=m.exercise, conversion_price=m.conversion,
                    principal_amount=m.principal, evidence_start=s.start, evidence_end=s.end)
     if m.surrendered_q is not None:
-        draft.aggregates.append((m.surrendered_q, s, "surrendered"))
+        draft.aggregates.append((m.surrendered_q, s, "stated"))
     for name, q in (("shares", m.count_q), ("principal_amount", m.principal_q), ("price_per_share", m.price_q),
                     ("exercise_price", m.exercise_q), ("conversion_price", m.conversion_q)):
         if q is not None and getattr(sec, name) is not None:
