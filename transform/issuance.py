@@ -272,7 +272,7 @@ _EXERCISE_LEFT = re.compile(
 _CONVERSION_LEFT = re.compile(r"(?:conversion\s+price|convertible|converted|conversion)[^$]{0,80}$", re.IGNORECASE)
 _AGGREGATE_LEFT = re.compile(
     r"(?:aggregate\s+(?:consideration|purchase\s+price|offering\s+price|gross\s+proceeds|proceeds|sales?\s+price|"
-    r"gross\s+sales\s+price|subscription\s+price|investment|amount|value)|gross\s+proceeds|gross\s+sales\s+price|"
+    r"gross\s+sales\s+price|subscription\s+price|investment|value)|gross\s+proceeds|gross\s+sales\s+price|"
     r"total\s+(?:consideration|purchase\s+price|proceeds|gross\s+proceeds|offering\s+price)|"
     r"for\s+(?:a\s+|an\s+)?(?:total|aggregate)\s+(?:of|amount\s+of)|(?:purchase|subscription)\s+price\s+of|"
     r"investment\s+of|(?:offering|sales)\s+price\s+of\s+up\s+to)"
@@ -1368,6 +1368,8 @@ def _set_aggregate(tx: Transaction, draft: _Draft, context: list[Sentence]) -> N
             if _per_unit(s.text, q):
                 continue
             if re.search(r"\b(?:each|per|every)\s*$", left, re.I):
+                continue
+            if re.search(r"\b(?:increase|decrease|adjust|reduc|termination\s+fee|fee)\w*\b[^$]{0,60}$", left, re.I):
                 continue
             if _AGGREGATE_LEFT.search(left):
                 if re.search(r"for\s+(?:a\s+)?purchase\s+price\s+of\s*$", left, re.I):
