@@ -63,6 +63,12 @@ def _add_common(p: argparse.ArgumentParser, out: bool = True, raw: bool = True) 
     p.add_argument("--workers", type=int, help="fetch threads (default 4)")
 
 
+def _add_progress(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--progress", choices=("auto", "bar", "lines", "off"), default=None,
+                   help="progress display: a bar on a terminal, log lines otherwise (auto, the default), "
+                        "or off (or EDGAR8K_PROGRESS)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="edgar8k",
@@ -81,11 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", type=_date, required=True, help="first filing date, YYYY-MM-DD")
     p.add_argument("--end", type=_date, required=True, help="last filing date, YYYY-MM-DD")
     _add_common(p)
+    _add_progress(p)
 
     p = sub.add_parser("nightly", help="the scheduled job: the business days not yet done",
                        description="Process the business days after the last complete one, plus the last "
                                    "3 business days again (EDGAR's daily index can appear late).")
     _add_common(p)
+    _add_progress(p)
 
     p = sub.add_parser("serve", help="serve the nightly flow as a Prefect deployment on a schedule",
                        description="Serve the nightly flow on a cron schedule in America/New_York. Needs a "
@@ -94,6 +102,20 @@ def build_parser() -> argparse.ArgumentParser:
                                                          "(default '0 6 * * 1-6')")
     p.add_argument("--interval", type=float, help="serve on an interval of this many seconds instead of cron")
     _add_common(p)
+
+    p = sub.add_parser("reprocess", help="rebuild filings/issuances from the raw store, no request to EDGAR",
+                       description="Re-extract every stored filing (filed from START to END, or all) with the "
+                                   "current extractor and replace its rows: how history gets better extraction. "
+                                   "Runs on a process pool, or on Dask with --dask/--scheduler.")
+    p.add_argument("--start", type=_date, help="first filing date, YYYY-MM-DD (default: the earliest stored)")
+    p.add_argument("--end", type=_date, help="last filing date, YYYY-MM-DD (default: the latest stored)")
+    p.add_argument("--out", help="output folder or URI (s3://bucket/prefix) (default data/parquet)")
+    p.add_argument("--raw", help="raw store folder or URI to read (default data/raw)")
+    p.add_argument("--workers", type=int, help="worker processes (default: one per core; 0 runs in this process)")
+    p.add_argument("--dask", action="store_true", help="run on a new Dask LocalCluster of --workers processes")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (workers need edgar8k installed)")
+    _add_progress(p)
 
     p = sub.add_parser("demo", help="backfill the bundled demo mirror into data/parquet and summarise",
                        description="Run the backfill over the demo EDGAR mirror shipped in data/demo/.")
@@ -138,9 +160,12 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
 
 
-def _prefect_env() -> None:
+def _prefect_env(args: argparse.Namespace | None = None) -> None:
     for k, v in PREFECT_DEFAULTS.items():
         os.environ.setdefault(k, v)
+    mode = getattr(args, "progress", None)
+    if mode and mode != "auto":
+        os.environ["EDGAR8K_PROGRESS"] = mode
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -174,7 +199,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     overrides = _overrides(args)
     load_settings(overrides).validate()
     _check_writable(load_settings(overrides).out)
-    _prefect_env()
+    _prefect_env(args)
     from edgar8k.flows.backfill import backfill_flow
 
     summary = backfill_flow(args.start, args.end, overrides)
@@ -185,7 +210,7 @@ def cmd_nightly(args: argparse.Namespace) -> int:
     overrides = _overrides(args)
     load_settings(overrides).validate()
     _check_writable(load_settings(overrides).out)
-    _prefect_env()
+    _prefect_env(args)
     from edgar8k.flows.backfill import nightly_flow
 
     return _report(nightly_flow(overrides))
@@ -211,6 +236,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         kwargs["schedule"] = Cron(args.cron, timezone="America/New_York")
     nightly_flow.serve(**kwargs)
+    return 0
+
+
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    if args.start and args.end and args.end < args.start:
+        raise UsageError(f"--end {args.end} is before --start {args.start}; swap them")
+    if args.workers is not None and args.workers < 0:
+        raise UsageError(f"--workers must be 0 or more, got {args.workers}")
+    if args.scheduler and "://" not in args.scheduler:
+        raise UsageError(f"--scheduler {args.scheduler!r} is not a Dask address; use e.g. tcp://127.0.0.1:8786")
+    settings = load_settings({k: getattr(args, k) for k in ("out", "raw") if getattr(args, k) is not None})
+    if "://" not in settings.raw and not Path(settings.raw).is_dir():
+        raise UsageError(f"raw store {settings.raw} does not exist; point --raw at the folder a backfill filled")
+    _check_writable(settings.out)
+    _prefect_env(args)
+    from edgar8k.flows.reprocess import reprocess_flow
+
+    summary = reprocess_flow(args.start, args.end, {"out": settings.out, "raw": settings.raw},
+                             workers=args.workers, dask=args.dask, scheduler=args.scheduler)
+    c = summary.get("counts", {})
+    print(f"reprocess: {c.get('filings', 0)} filings, {c.get('ok', 0)} ok, {c.get('parse_error', 0)} parse "
+          f"errors, {c.get('filings_with_issuance', 0)} with issuances ({c.get('issuance_rows', 0)} rows), "
+          f"{c.get('skipped', 0)} skipped, on {summary['workers']} {summary['engine']} worker(s) in "
+          f"{summary.get('elapsed_seconds', 0):.1f}s -> {summary.get('out')}")
     return 0
 
 
@@ -338,7 +387,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "backfill": cmd_backfill, "nightly": cmd_nightly, "serve": cmd_serve, "demo": cmd_demo,
+    "backfill": cmd_backfill, "nightly": cmd_nightly, "serve": cmd_serve, "reprocess": cmd_reprocess,
+    "demo": cmd_demo,
     "show": cmd_show, "config": cmd_config, "evaluate": cmd_evaluate,
 }
 

@@ -20,7 +20,9 @@ from edgar8k.config import Settings, load_settings
 from edgar8k.extract.edgar_index import IndexEntry, list_range
 from edgar8k.extract.http import EdgarClient, FetchError
 from edgar8k.extract.raw_store import RawStore
+from edgar8k.extract.edgar_index import business_days
 from edgar8k.flows import steps
+from edgar8k.flows.progress import Progress
 from edgar8k.load.parquet import output_lock
 
 
@@ -42,9 +44,9 @@ def list_task(client: EdgarClient, lo: dt.date, hi: dt.date, forms: tuple[str, .
 
 @task(task_run_name="fetch+transform {day} ({n} filings)", cache_policy=NO_CACHE)
 def process_day_task(day: dt.date, n: int, entries: list[IndexEntry], client: EdgarClient, store: RawStore,
-                     workers: int) -> steps.BatchResult:
+                     workers: int, progress: Progress | None = None) -> steps.BatchResult:
     result = steps.BatchResult()
-    steps.process_entries(day, entries, client, store, workers, result)
+    steps.process_entries(day, entries, client, store, workers, result, progress)
     return result
 
 
@@ -62,33 +64,42 @@ def run_ranges(settings: Settings, ranges: list[tuple[dt.date, dt.date]], flow_n
     client = EdgarClient(settings)
     store = RawStore(settings.raw)
     total = steps.BatchResult()
+    progress = Progress(flow_name, total_days=sum(len(business_days(lo, hi)) for lo, hi in ranges), total_filings=0)
     with output_lock(settings.out):
         batch = steps.BatchResult()
-        for i, (lo, hi) in enumerate(ranges):
-            entries = list_task(client, lo, hi, settings.forms)
-            by_day = steps.group_by_day(entries)
-            logger.info("%s..%s: %d filings listed on %d days (range %d/%d)", lo, hi, len(entries),
-                        len(by_day), i + 1, len(ranges))
-            for day, day_entries in by_day.items():
-                steps.merge(batch, process_day_task(day, len(day_entries), day_entries, client, store,
-                                                    settings.workers))
-                if len(batch.filings) >= settings.batch_filings:
-                    write_batch_task(batch, settings.out, day)
-                    steps.merge(total, batch, rows=False)
-                    batch = steps.BatchResult()
-        if batch.filings:
-            write_batch_task(batch, settings.out, ranges[-1][1])
-            steps.merge(total, batch, rows=False)
+        try:
+            for i, (lo, hi) in enumerate(ranges):
+                entries = list_task(client, lo, hi, settings.forms)
+                by_day = steps.group_by_day(entries)
+                progress.add_total(len(entries))
+                logger.info("%s..%s: %d filings listed on %d days (range %d/%d)", lo, hi, len(entries),
+                            len(by_day), i + 1, len(ranges))
+                done_through = lo - dt.timedelta(days=1)
+                for day, day_entries in by_day.items():
+                    steps.merge(batch, process_day_task(day, len(day_entries), day_entries, client, store,
+                                                        settings.workers, progress))
+                    progress.advance(days=len(business_days(done_through + dt.timedelta(days=1), day)))
+                    done_through = max(done_through, day)
+                    if len(batch.filings) >= settings.batch_filings:
+                        write_batch_task(batch, settings.out, day)
+                        steps.merge(total, batch, rows=False)
+                        batch = steps.BatchResult()
+                progress.advance(days=len(business_days(done_through + dt.timedelta(days=1), hi)))
+            if batch.filings:
+                write_batch_task(batch, settings.out, ranges[-1][1])
+                steps.merge(total, batch, rows=False)
+        finally:
+            progress.close()
     client.close()
     summary = steps.summarise(total, time.monotonic() - t0, client)
     summary.update({"flow": flow_name, "started_at": started.isoformat(), "source": settings.source,
                     "out": settings.out, "ranges": [[lo.isoformat(), hi.isoformat()] for lo, hi in ranges]})
     steps.write_run_record(settings.out, flow_name, started, summary)
-    _publish(summary, logger)
+    publish_summary(summary, logger)
     return summary
 
 
-def _publish(summary: dict[str, Any], logger: Any) -> None:
+def publish_summary(summary: dict[str, Any], logger: Any) -> None:
     c = summary["counts"]
     line = (f"{c.get('filings', 0)} filings ({c.get('ok', 0)} ok, {c.get('fetch_error', 0)} fetch errors, "
             f"{c.get('parse_error', 0)} parse errors), {c.get('filings_with_issuance', 0)} with issuances, "

@@ -106,10 +106,12 @@ def fetch_and_process(entry: IndexEntry, client: EdgarClient, store: RawStore) -
 
 
 def process_entries(day: dt.date, entries: list[IndexEntry], client: EdgarClient, store: RawStore,
-                    workers: int, result: BatchResult) -> None:
+                    workers: int, result: BatchResult, progress: Any = None) -> None:
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="fetch") as pool:
         for filing, issuances in pool.map(lambda e: fetch_and_process(e, client, store), entries):
             result.add(day, filing, issuances)
+            if progress is not None:
+                progress.advance(filings=1)
 
 
 def write_batch(result: BatchResult, out: str) -> dict[str, int]:
@@ -183,3 +185,85 @@ def summarise(result: BatchResult, elapsed: float, client: EdgarClient | None) -
         "elapsed_seconds": round(elapsed, 3),
         "http": {k: v for k, v in stats.items()},
     }
+
+
+# ---- reprocessing from the raw store, without the network ---------------------------------------------
+
+@dataclass(frozen=True)
+class KnownFiling:
+    """What an existing `filings` row says about a filing (the index's facts, kept from its first run)."""
+    cik: int
+    company_name: str | None
+    form_type: str | None
+    filing_date: dt.date
+    ciks: tuple[int, ...]
+
+
+def accession_year(acc: str) -> int:
+    yy = int(acc[11:13])
+    return 1900 + yy if yy >= 90 else 2000 + yy
+
+
+def candidate_accessions(accessions: Iterable[str], start: dt.date | None, end: dt.date | None) -> list[str]:
+    """A cheap pre-filter by the accession's year (filed in that year or the next, rarely the one before);
+    the exact filing-date filter runs after parsing."""
+    lo = start.year - 1 if start else 0
+    hi = end.year + 1 if end else 9999
+    return [a for a in accessions if lo <= accession_year(a) <= hi]
+
+
+def meta_from_raw(record: RawRecord, known: KnownFiling | None) -> FilingMeta | None:
+    """Rebuild what the index told the first run: the existing row's facts if there is one, else the
+    submission's own SGML header. None when neither gives a filing date."""
+    from edgar8k.transform.model import ParseError
+    from edgar8k.transform.sgml import parse_submission
+
+    try:
+        sub = parse_submission(record.data)
+    except ParseError:
+        sub = None
+    common = {"accession_number": record.accession_number, "source_url": record.source_url or None,
+              "raw_sha256": record.sha256, "fetched_at": record.fetched_at}
+    if known is not None:
+        return FilingMeta(cik=known.cik, company_name=known.company_name, form_type=known.form_type,
+                          filing_date=known.filing_date, ciks=known.ciks, **common)
+    if sub is None or sub.filing_date is None:
+        return None
+    filer = sub.primary_filer
+    ciks = tuple(f.cik for f in sub.filers if f.cik)
+    return FilingMeta(cik=(filer.cik if filer and filer.cik else 0), company_name=filer.name if filer else None,
+                      form_type=sub.form_type, filing_date=sub.filing_date, ciks=ciks, **common)
+
+
+def reprocess_chunk(raw_root: str, accessions: list[str], known: dict[str, KnownFiling],
+                    start: dt.date | None, end: dt.date | None) -> BatchResult:
+    """Process stored submissions with the current extractor: the unit of work sent to a process or a
+    Dask worker (plain arguments, so it pickles by reference)."""
+    store = RawStore(raw_root)
+    result = BatchResult()
+    for acc in accessions:
+        record = store.get(acc)
+        meta = meta_from_raw(record, known.get(acc)) if record is not None else None
+        if meta is None:
+            reason = "raw record missing or damaged" if record is None else "no filing date in header or output"
+            result.counts["skipped"] += 1
+            result.failures.append({"accession_number": acc, "day": "", "status": "skipped", "error": reason})
+            continue
+        if (start and meta.filing_date < start) or (end and meta.filing_date > end):
+            continue
+        p = process_submission(record.data, meta)
+        result.add(meta.filing_date, p.filing, p.issuances)
+    return result
+
+
+def known_filings(out: str, years: Iterable[int] | None = None) -> dict[str, KnownFiling]:
+    """Index facts of the filings already in the output (empty when there is no output yet)."""
+    from edgar8k.load.parquet import read_arrow
+
+    cols = ["accession_number", "cik", "company_name", "form_type", "filing_date", "filer_ciks"]
+    t = read_arrow("filings", out, years=years, columns=cols)
+    known = {}
+    for r in t.to_pylist():
+        known[r["accession_number"]] = KnownFiling(r["cik"], r["company_name"], r["form_type"], r["filing_date"],
+                                                   tuple(r["filer_ciks"] or ()))
+    return known

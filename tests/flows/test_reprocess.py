@@ -1,0 +1,108 @@
+"""Reprocess: the raw store in, the same Parquet out as the backfill that filled it, with no request to
+EDGAR, on every engine (in-process, process pool, Dask LocalCluster)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from edgar8k.cli import demo_days, main
+from edgar8k.extract.raw_store import RawStore
+from edgar8k.load.parquet import read_table
+from edgar8k.testing.edgar_server import EdgarServer
+from tests.conftest import DEMO, TEST_UA
+
+
+def digest(out: Path) -> dict[str, str]:
+    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*.parquet"))}
+
+
+@pytest.fixture(scope="module")
+def backfilled(prefect_api, tmp_path_factory) -> tuple[Path, Path, EdgarServer]:
+    """The demo mirror backfilled once; the server stays up so tests can prove nothing asks it again."""
+    from edgar8k.flows.backfill import backfill_flow
+
+    base = tmp_path_factory.mktemp("reprocess")
+    days = demo_days(DEMO)
+    with EdgarServer(DEMO) as server:
+        backfill_flow(days[0], days[-1], {"source": server.url, "user_agent": TEST_UA, "out": str(base / "out"),
+                                          "raw": str(base / "raw"), "rate": 200.0}, days=days)
+        yield base / "out", base / "raw", server
+
+
+def _reprocess(out: Path, raw: Path, **kw):
+    from edgar8k.flows.reprocess import reprocess_flow
+
+    return reprocess_flow(overrides={"out": str(out), "raw": str(raw)}, **kw)
+
+
+def _age_output(out: Path) -> None:
+    """Make the output look written by an older extractor: issuances gone, versions stale."""
+    shutil.rmtree(out / "issuances")
+    for part in (out / "filings").rglob("part-0.parquet"):
+        t = pq.read_table(part)
+        i = t.schema.get_field_index("extractor_version")
+        t = t.set_column(i, t.schema.field(i), pa.array(["0-old"] * t.num_rows, pa.string()))
+        pq.write_table(t, part)
+
+
+def test_reprocess_rebuilds_the_backfill_bytes_without_asking_edgar(backfilled, tmp_path):
+    out, raw, server = backfilled
+    target = tmp_path / "out"
+    shutil.copytree(out, target)
+    _age_output(target)
+    before = len(server.requests_log())
+    summary = _reprocess(target, raw, workers=0)
+    assert len(server.requests_log()) == before, "reprocess sent a request to EDGAR"
+    assert summary["counts"]["filings"] == len(RawStore(raw).list()) == 9
+    assert digest(target) == digest(out)
+    assert list((target / "_runs").glob("*-reprocess-*.json"))
+
+
+def test_process_pool_into_a_fresh_output_with_a_range(backfilled, tmp_path):
+    out, raw, _ = backfilled
+    import datetime as dt
+
+    summary = _reprocess(tmp_path / "out", raw, workers=2, start=dt.date(2015, 1, 1), end=dt.date(2019, 12, 31))
+    assert summary["engine"] == "pool" and summary["workers"] == 2
+    got = read_table("filings", str(tmp_path / "out"))
+    assert sorted(got["filing_year"].unique().tolist()) == [2015, 2019]
+    want = read_table("filings", str(out), years=[2015, 2019])
+    assert got.equals(want), "meta rebuilt from the SGML header differs from the index's"
+    assert {k: v for k, v in digest(out).items() if "=2015" in k or "=2019" in k} == digest(tmp_path / "out")
+
+
+def test_dask_local_cluster_gives_the_same_bytes(backfilled, tmp_path):
+    out, raw, _ = backfilled
+    summary = _reprocess(tmp_path / "out", raw, workers=2, dask=True)
+    assert summary["engine"] == "dask" and summary["workers"] == 2
+    assert digest(tmp_path / "out") == digest(out)
+
+
+def test_a_stored_filing_without_a_date_is_counted_not_dropped(tmp_path):
+    raw = tmp_path / "raw"
+    RawStore(raw).put("0000000001-21-000001", b"<html><body>Item 8.01 Other Events. Nothing.</body></html>",
+                      "http://127.0.0.1/x")
+    from edgar8k.flows.steps import reprocess_chunk
+
+    result = reprocess_chunk(str(raw), ["0000000001-21-000001"], {}, None, None)
+    assert result.counts["skipped"] == 1 and not result.filings
+    assert result.failures[0]["error"] == "no filing date in header or output"
+
+
+def test_cli_names_a_missing_raw_store_in_one_line(tmp_path, capsys):
+    code = main(["reprocess", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1 and "nope" in err and "does not exist" in err
+
+
+def test_cli_refuses_an_end_before_the_start(tmp_path, capsys):
+    code = main(["reprocess", "--start", "2020-02-01", "--end", "2020-01-01", "--raw", str(tmp_path)])
+    assert code == 2 and "before --start" in capsys.readouterr().err
