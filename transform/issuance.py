@@ -153,6 +153,7 @@ def _item_number(num: str) -> str:
 
 
 _EXHIBIT_ITEMS = {"7", "9.01", "13"}
+_RECAP = re.compile(r"\W*As\s+(?:previously|was|we)\s+(?:previously\s+)?(?:reported|disclosed|announced)", re.I)
 _NON_ISSUANCE_ITEMS = {"1.02", "2.02", "2.05", "2.06", "4.01", "4.02", "5.04", "5.05", "5.07", "6", "4", "9"}
 _LEGAL_AGREEMENT = re.compile(r"\bWHEREAS\b|NOW,\s+THEREFORE|\bARTICLE\s+(?:I|1)\b|AGREEMENT\s+AND\s+PLAN\s+OF\s+MERGER|"
                               r"\bINDENTURE\b|\bSECTION\s+1\.01\b|\bTHIS\s+(?:[A-Z]+\s+){0,4}AGREEMENT\b|Gentlemen:|Ladies\s+and\s+Gentlemen")
@@ -176,9 +177,10 @@ _SHARES_OF = re.compile(
     re.IGNORECASE,
 )
 _WARRANT_LEFT = re.compile(
-    r"(?P<w>(?:pre-?funded\s+)?warrants?|options?|rights?)\s+(?:\([^)]{0,60}\)\s+)?(?:(?:to|that\s+may\s+be\s+exercised\s+to)\s+"
+    r"(?P<w>(?:pre-?funded\s+)?warrants?|options?|rights?)\s+(?:\([^)]{0,60}\)\s+)?(?:(?:transactions?\s+)?(?:with\s+[^.;$]{0,80}?\s+)?"
+    r"(?:to|that\s+may\s+be\s+exercised\s+to)\s+"
     r"(?:purchase|acquire|buy|subscribe\s+for)|exercisable\s+(?:for|into)|"
-    r"for\s+the\s+purchase\s+of|which\s+are\s+exercisable\s+(?:for|into))"
+    r"for\s+the\s+purchase\s+of|which\s+are\s+exercisable\s+(?:for|into))(?:,?\s+subject\s+to\s+[^,;]{0,60},)?"
     r"(?:\s+(?:up\s+to|an\s+aggregate\s+of|a\s+total\s+of|approximately|in\s+the\s+aggregate|an\s+additional|"
     r"additional|a\s+maximum\s+of))*\s*$",
     re.IGNORECASE,
@@ -227,7 +229,7 @@ _NEGATIVE_SENTENCE = re.compile(
     r"beneficial(?:ly)?\s+own\w*|vot(?:es|ed|ing)\s+(?:for|against)|broker\s+non-votes|"
     r"equity\s+incentive|incentive\s+(?:stock\s+)?plan|stock\s+option\s+plan|restricted\s+stock\s+units?|RSUs?|"
     r"performance\s+(?:share|stock)\s+units?|compensation\s+committee|employment\s+agreement|"
-    r"anti-?dilution|forward-looking|earn-?outs?|may\s+(?:also\s+)?be\s+issued|contingent\s+upon|if\s+earned|"
+    r"forward-looking|earn-?outs?|may\s+(?:also\s+)?be\s+issued|contingent\s+upon|if\s+earned|"
     r"intends?\s+to\s+(?:commence|offer|launch)|proposes?\s+to\s+offer|"
     r"after\s+giving\s+effect|per\s+share\s+results|earnings\s+per\s+share|"
     r"(?:\d{4}|Stock|Equity|Incentive|Option|Compensation|Purchase|Award)\s+(?:\w+\s+)?Plan|share\s+reserve|"
@@ -260,7 +262,7 @@ _NOT_A_PRICE = re.compile(
     r"(?:average|closing|last\s+reported|reported\s+sale|VWAP|volume[- ]weighted|market\s+(?:price|value)|floor|"
     r"par\s+value|stated\s+value|liquidation\s+(?:preference|value)|trading\s+price|bid\s+price|high|low|"
     r"fair\s+value|book\s+value|\d+(?:\.\d+)?%\s+of|equal\s+to|reset|adjust\w*|less\s+than|"
-    r"below|above|exceeds?|threshold|redemption|redeem|trigger|cash\s+in\s+lieu|dividend)"
+    r"below|above|exceeds?|threshold|redemption|redeem|trigger|cash\s+in\s+lieu|dividend|anti-?dilution)"
     r"[^$]{0,60}$",
     re.IGNORECASE,
 )
@@ -410,6 +412,7 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
     order: list[str] = []
     all_sentences: list[tuple[Region, Sentence]] = []
     exhibit_list: list[Sentence] = []
+    recaps: set[tuple[int, int]] = set()
     for region in regions(ft):
         if region.label in _EXHIBIT_ITEMS:
             exhibit_list.extend(split_sentences(ft.text, region.start, region.end))
@@ -422,8 +425,17 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
         region_sentences = split_sentences(ft.text, region.start, region.end)
         all_sentences.extend((region, s) for s in region_sentences)
         region_kind = _kind_of(" ".join(s.text for s in region_sentences if not _NEGATIVE_SENTENCE.search(s.text))[:6000])
+        recap = False
         for k, s in enumerate(region_sentences):
             following = " ".join(x.text for x in region_sentences[k + 1:k + 3])
+            if _RECAP.match(s.text):
+                recap = True
+                recaps.add((s.start, s.end))
+                continue
+            if recap and not find_dates(s.text):
+                recaps.add((s.start, s.end))
+                continue
+            recap = False
             mentions = _sentence_mentions(s, ctx, following)
             if not mentions:
                 continue
@@ -449,7 +461,8 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
         if not draft.securities:
             continue
         others = {(x.start, x.end) for k2, d2 in drafts.items() if k2 != kind for x in d2.sentences}
-        tx = _finish(draft, all_sentences, ft.text, ref_date, company_name, others)
+        tx = _finish(draft, [(r, x) for r, x in all_sentences if (x.start, x.end) not in recaps], ft.text,
+                     ref_date, company_name, others)
         if tx.agreement_date is None:
             _agreement_from_exhibit_list(tx, draft, exhibit_list, ref_date)
         out.append(tx)
@@ -1431,7 +1444,7 @@ def _set_followups(tx: Transaction, draft: _Draft, context: list[Sentence], owne
     Unit', 'The warrant is exercisable ... until March 8, 2006', 'The warrants have an exercise price of
     $20.00 per share and a term of four years'."""
     secs = [sec for sec, _ in draft.securities]
-    base = tx.closing_date or tx.agreement_date
+    base = tx.closing_date
     own_keys = {(x.start, x.end) for x in draft.sentences}
     for s in context:
         if (s.start, s.end) in owned_elsewhere:
@@ -1517,4 +1530,4 @@ def _apply_term(w: Security, t: Term, s: Sentence, base: dt.date | None) -> None
     w.expiration_term = " ".join(t.text.split())
     w.field_evidence.append(Evidence("expiration_term", t.text, s.start + t.start, s.start + t.end))
     if base is not None:
-        w.expiration_date = add_term(base, t)
+        w.expiration_date = add_term(base, t)  # resolved only against the issuance (closing) date
