@@ -427,7 +427,8 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
         region_kind = _kind_of(" ".join(s.text for s in region_sentences if not _NEGATIVE_SENTENCE.search(s.text))[:6000])
         recap = False
         for k, s in enumerate(region_sentences):
-            following = " ".join(x.text for x in region_sentences[k + 1:k + 3])
+            following = " ".join(x.text for x in region_sentences[k + 1:k + 3]) + " " + " ".join(
+                x.text for x in region_sentences if _UNIT_COMPOSITION.search(x.text))
             if _RECAP.match(s.text):
                 recap = True
                 recaps.add((s.start, s.end))
@@ -1192,7 +1193,7 @@ def _finish(draft: _Draft, all_sentences: list[tuple[Region, Sentence]], text: s
             company_name: str | None, owned_elsewhere: set[tuple[int, int]]) -> Transaction:
     tx = Transaction(offering_type=draft.kind, source_item=draft.source_item)
     context = _context_sentences(draft, all_sentences)
-    wide = _context_sentences(draft, all_sentences, owned_elsewhere)
+    wide = [x for x in _context_sentences(draft, all_sentences, owned_elsewhere) if (x.start, x.end) not in owned_elsewhere]
     context_text = " ".join(s.text for s in context)
     _set_registration(tx, wide, draft.sentences)
     _set_dates(tx, draft, context, all_sentences, ref_date)
