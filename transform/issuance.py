@@ -618,7 +618,7 @@ _GENERIC_SUBJECTS = frozenset({"the", "this", "such", "shares", "notes", "warran
 def _sentence_mentions(s: Sentence, ctx: _FilingContext, following: str = "") -> list[_Mention]:
     text = s.text
     company_name = ctx.company_name
-    if not _ISSUE_VERB.search(text) or _NEGATIVE_SENTENCE.search(text):
+    if not (_ISSUE_VERB.search(text) or _CONVERSION_OF_NOTES.search(text)) or _NEGATIVE_SENTENCE.search(text):
         return []
     if _OPTION_GRANT.search(text) and not re.search(r"warrant", text, re.I):
         return []
