@@ -63,14 +63,15 @@ class ClientStats:
 class TokenBucket:
     """A locked token bucket of capacity 1: requests leave at most `rate` per second, never in bursts.
 
-    Each caller reserves the next free slot under the lock and sleeps outside it, so slots are spaced
-    1/rate apart across all threads and an idle period earns no credit. A plain bucket still lets
-    rate+1 requests into one second (the first and the last at its edges), so the slot is also kept
+    Callers take turns under the lock, sleep until the next slot and record when they actually woke:
+    slots are 1/rate apart across all threads, an idle period earns no credit, and a thread that woke
+    late pushes the following slots back instead of letting them bunch up behind it. A plain bucket
+    still lets rate+1 requests into one second (first and last at its edges), so a slot is also kept
     `margin` seconds clear of a one-second window that already holds floor(rate) requests: any
-    sliding second, as a server measures it, sees at most floor(rate) of ours.
+    sliding second, as a server measures it, sees at most floor(rate) of ours, with room for jitter.
     """
 
-    def __init__(self, rate: float, margin: float = 0.02):
+    def __init__(self, rate: float, margin: float = 0.05):
         if rate <= 0:
             raise ValueError(f"rate must be positive, got {rate}")
         self.interval = 1.0 / rate
@@ -81,15 +82,14 @@ class TokenBucket:
 
     def acquire(self) -> None:
         with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next)
+            slot = max(time.monotonic(), self._next)
             if len(self._recent) == self._recent.maxlen:
                 slot = max(slot, self._recent[0] + 1.0 + self.margin)
-            self._recent.append(slot)
-            self._next = slot + self.interval
-        delay = slot - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
+            while (delay := slot - time.monotonic()) > 0:
+                time.sleep(delay)
+            sent = time.monotonic()
+            self._recent.append(sent)
+            self._next = sent + self.interval
 
     def push_back(self, until: float) -> None:
         """No slot before monotonic time `until` (used after a throttle pause)."""

@@ -95,3 +95,11 @@ def test_s3_store_behaves_like_the_local_one(s3_uri):
 def test_unknown_scheme_is_a_clear_error():
     with pytest.raises(RawStoreError, match="cannot open raw store"):
         RawStore("nosuchscheme://bucket/x")
+
+
+def test_fsspec_only_schemes_work_too():
+    pytest.importorskip("fsspec")
+    store = RawStore("memory://edgar8k-tests/raw")
+    store.put(ACC, DATA, "u")
+    assert RawStore("memory://edgar8k-tests/raw").get(ACC).data == DATA
+    assert store.list() == [ACC]
