@@ -16,9 +16,7 @@ columns as `read_issuances`, but touch no file, raw store or network.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,16 +27,12 @@ import pyarrow.fs as pafs
 
 from edgar8k.load.parquet import read_table, resolve_fs
 from edgar8k.load.schema import PARTITION_COLUMN, TABLES, arrow_schema
+from edgar8k.show import file_meta, process_file_bytes
 
 if TYPE_CHECKING:
     import duckdb
 
-    from edgar8k.transform.records import FilingMeta, Processed
-
 DEFAULT_OUT = "data/parquet"
-_ACCESSION = re.compile(r"\d{10}-\d{2}-\d{6}")
-_HEADER_ACCESSION = re.compile(rb"ACCESSION[ -]NUMBER:\s*(\d{10}-\d{2}-\d{6})")
-_NO_DATE = dt.date(1900, 1, 1)  # FilingMeta needs a date; rows built with it get a null filing_date
 
 PathLike = str | os.PathLike[str]
 
@@ -130,7 +124,7 @@ def extract_text(text: str, *, filing_date: dt.date | str | None = None, event_d
     if not text or not text.strip():
         raise ValueError("extract_text needs some 8-K text; got an empty string")
     meta = file_meta(text.encode("utf-8"), accession_number, cik=cik, company_name=company_name)
-    p = _process(text.encode("utf-8"), meta, _as_date(filing_date), _as_date(event_date))
+    p = process_file_bytes(text.encode("utf-8"), meta, _as_date(filing_date), _as_date(event_date))
     if p.filing["status"] != "ok":
         raise ValueError(f"the text could not be read: {p.filing.get('error')}")
     return rows_frame("issuances", p.issuances)
@@ -149,61 +143,8 @@ def extract_file(path: PathLike, *, filing_date: dt.date | str | None = None, ci
         raise FileNotFoundError(f"{p} is not a file")
     raw = p.read_bytes()
     meta = file_meta(raw, p.stem, cik=cik, company_name=company_name, source=str(p))
-    result = _process(raw, meta, _as_date(filing_date), None)
+    result = process_file_bytes(raw, meta, _as_date(filing_date))
     return rows_frame("filings", [result.filing]), rows_frame("issuances", result.issuances)
-
-
-def file_meta(raw: bytes, name: str, *, cik: int = 0, company_name: str | None = None,
-              source: str | None = None, fetched_at: dt.datetime | None = None,
-              sha256: str | None = None) -> "FilingMeta":
-    """What the rows of a filing read from a file need besides its bytes: the accession comes from the
-    SGML header, else from a name like 0001990001-24-000011.txt, else the name itself."""
-    from edgar8k.transform.records import FilingMeta
-
-    m = _HEADER_ACCESSION.search(raw[:20000])
-    if m:
-        acc = m.group(1).decode()
-    else:
-        found = _ACCESSION.search(name)
-        acc = found.group(0) if found else name
-    return FilingMeta(accession_number=acc, cik=cik, company_name=company_name, form_type=None,
-                      filing_date=_NO_DATE, source_url=source, raw_sha256=sha256 or hashlib.sha256(raw).hexdigest(),
-                      fetched_at=fetched_at)
-
-
-def process_file_bytes(raw: bytes, meta: "FilingMeta", filing_date: dt.date | None = None) -> "Processed":
-    """`process_submission` for a filing that did not come from an index: the filing date comes from
-    the SGML header, else `filing_date`, else the cover's 'Date of Report'; with none of them the
-    rows carry a null filing_date and filing_year rather than an invented one."""
-    return _process(raw, meta, filing_date, None)
-
-
-def _process(raw: bytes, meta: "FilingMeta", filing_date: dt.date | None, event_date: dt.date | None) -> "Processed":
-    import dataclasses
-
-    from edgar8k.transform.filing_text import build_filing_text
-    from edgar8k.transform.issuance import cover_event_date, extract_issuances
-    from edgar8k.transform.model import ParseError
-    from edgar8k.transform.records import Processed, build_rows, issuance_rows_for, process_submission
-    from edgar8k.transform.sgml import parse_submission
-
-    try:
-        sub = parse_submission(raw)
-        ft = build_filing_text(sub)
-    except (ParseError, RecursionError, MemoryError, UnicodeError, ValueError):
-        p = process_submission(raw, meta)  # the pipeline's own failed row, with its reason
-        return Processed({**p.filing, "filing_date": None, "filing_year": None}, [])
-    if event_date is not None and sub.period_of_report is None:
-        sub = dataclasses.replace(sub, period_of_report=event_date)
-    known = sub.filing_date or filing_date or sub.period_of_report or cover_event_date(ft.text)
-    if known is not None:
-        return build_rows(sub, ft, dataclasses.replace(meta, filing_date=known))
-    p = build_rows(sub, ft, meta)
-    row = {**p.filing, "filing_date": None, "filing_year": None}
-    transactions = extract_issuances(ft, filing_date=None, event_date=None, company_name=row["company_name"])
-    issuances = issuance_rows_for(row, transactions, ft.text)
-    row.update(has_issuance=bool(issuances), n_issuances=len(issuances))
-    return Processed(row, issuances, p.submission, p.text)
 
 
 def rows_frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:

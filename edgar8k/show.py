@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -18,12 +19,17 @@ import shutil
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from edgar8k.config import Settings
-from edgar8k.transform.records import FilingMeta, Processed
+
+if TYPE_CHECKING:  # the transform modules load only when a filing is actually rendered: errors stay fast
+    from edgar8k.transform.records import FilingMeta, Processed
 
 ACCESSION = re.compile(r"^\d{10}-\d{2}-\d{6}$")
+_ACCESSION_IN = re.compile(r"\d{10}-\d{2}-\d{6}")
+_HEADER_ACCESSION = re.compile(rb"ACCESSION[ -]NUMBER:\s*(\d{10}-\d{2}-\d{6})")
+_NO_DATE = dt.date(1900, 1, 1)  # FilingMeta needs a date; rows built with it get a null filing_date
 TRANSACTION_FIELDS = ("offering_type", "registration", "exemption", "aggregate_consideration", "currency",
                       "agreement_date", "closing_date", "purchasers")
 SECURITY_FIELDS = ("shares", "price_per_share", "exercise_price", "conversion_price", "principal_amount",
@@ -39,10 +45,8 @@ class ShowError(ValueError):
     """The filing asked for cannot be found; says where it looked."""
 
 
-def load_filing_bytes(ref: str, settings: Settings, cik: int | None = None) -> tuple[bytes, FilingMeta]:
+def load_filing_bytes(ref: str, settings: Settings, cik: int | None = None) -> tuple[bytes, "FilingMeta"]:
     """Bytes of a filing named by path, or by accession (raw store first, then the source)."""
-    from edgar8k.api import file_meta
-
     path = Path(ref)
     if path.is_file():
         data = path.read_bytes()
@@ -72,6 +76,56 @@ def load_filing_bytes(ref: str, settings: Settings, cik: int | None = None) -> t
                                   fetched_at=record.fetched_at, sha256=record.sha256)
 
 
+def file_meta(raw: bytes, name: str, *, cik: int = 0, company_name: str | None = None,
+              source: str | None = None, fetched_at: dt.datetime | None = None,
+              sha256: str | None = None) -> "FilingMeta":
+    """What the rows of a filing read from a file need besides its bytes: the accession comes from the
+    SGML header, else from a name like 0001990001-24-000011.txt, else the name itself."""
+    from edgar8k.transform.records import FilingMeta
+
+    m = _HEADER_ACCESSION.search(raw[:20000])
+    if m:
+        acc = m.group(1).decode()
+    else:
+        found = _ACCESSION_IN.search(name)
+        acc = found.group(0) if found else name
+    return FilingMeta(accession_number=acc, cik=cik, company_name=company_name, form_type=None,
+                      filing_date=_NO_DATE, source_url=source, raw_sha256=sha256 or hashlib.sha256(raw).hexdigest(),
+                      fetched_at=fetched_at)
+
+
+def process_file_bytes(raw: bytes, meta: "FilingMeta", filing_date: dt.date | None = None,
+                       event_date: dt.date | None = None) -> "Processed":
+    """`process_submission` for a filing that did not come from an index: the filing date comes from
+    the SGML header, else `filing_date`, else the event date, else the cover's 'Date of Report'; with
+    none of them the rows carry a null filing_date and filing_year rather than an invented one."""
+    import dataclasses
+
+    from edgar8k.transform.filing_text import build_filing_text
+    from edgar8k.transform.issuance import cover_event_date, extract_issuances
+    from edgar8k.transform.model import ParseError
+    from edgar8k.transform.records import Processed, build_rows, issuance_rows_for, process_submission
+    from edgar8k.transform.sgml import parse_submission
+
+    try:
+        sub = parse_submission(raw)
+        ft = build_filing_text(sub)
+    except (ParseError, RecursionError, MemoryError, UnicodeError, ValueError):
+        p = process_submission(raw, meta)  # the pipeline's own failed row, with its reason
+        return Processed({**p.filing, "filing_date": filing_date, "filing_year": filing_date and filing_date.year}, [])
+    if event_date is not None and sub.period_of_report is None:
+        sub = dataclasses.replace(sub, period_of_report=event_date)
+    known = sub.filing_date or filing_date or sub.period_of_report or cover_event_date(ft.text)
+    if known is not None:
+        return build_rows(sub, ft, dataclasses.replace(meta, filing_date=known))
+    p = build_rows(sub, ft, meta)
+    row = {**p.filing, "filing_date": None, "filing_year": None}
+    transactions = extract_issuances(ft, filing_date=None, event_date=None, company_name=row["company_name"])
+    issuances = issuance_rows_for(row, transactions, ft.text)
+    row.update(has_issuance=bool(issuances), n_issuances=len(issuances))
+    return Processed(row, issuances, p.submission, p.text)
+
+
 def _cik_from_output(acc: str, out: str) -> int | None:
     try:
         import pyarrow.compute as pc
@@ -84,11 +138,9 @@ def _cik_from_output(acc: str, out: str) -> int | None:
     return t.column("cik")[0].as_py() if t.num_rows else None
 
 
-def render(raw: bytes, meta: FilingMeta, *, as_json: bool = False, with_text: bool = False,
+def render(raw: bytes, meta: "FilingMeta", *, as_json: bool = False, with_text: bool = False,
            color: bool = False, width: int | None = None) -> str:
     """The filing as text (rich colour when `color`), or as JSON with exact decimals as strings."""
-    from edgar8k.api import process_file_bytes
-
     p = process_file_bytes(raw, meta)
     if as_json:
         return json.dumps(_as_json(p, with_text), indent=2, default=str)
@@ -96,7 +148,7 @@ def render(raw: bytes, meta: FilingMeta, *, as_json: bool = False, with_text: bo
     return _to_rich(lines, width) if color else _to_plain(lines)
 
 
-def _as_json(p: Processed, with_text: bool) -> dict[str, Any]:
+def _as_json(p: "Processed", with_text: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"filing": p.filing, "issuances": p.issuances}
     if p.text is not None:
         out["item_titles"] = {s.number: s.title for s in p.text.items}
@@ -144,7 +196,7 @@ class _Sentences:
         return self.tags.setdefault(span, len(self.tags) + 1)
 
 
-def _lines(p: Processed, with_text: bool) -> list[Line]:
+def _lines(p: "Processed", with_text: bool) -> list[Line]:
     lines = _header(p)
     if p.filing.get("status") != "ok":
         return lines
@@ -164,7 +216,7 @@ def _lines(p: Processed, with_text: bool) -> list[Line]:
     return lines
 
 
-def _header(p: Processed) -> list[Line]:
+def _header(p: "Processed") -> list[Line]:
     f = p.filing
     titles = {s.number: s.title for s in p.text.items} if p.text is not None else {}
     lines: list[Line] = [
