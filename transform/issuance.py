@@ -624,6 +624,11 @@ def _sentence_mentions(s: Sentence, ctx: _FilingContext, following: str = "") ->
         return []
     if _is_earlier_deal(text, ctx.ref_date) or _wrong_issuer(text, ctx):
         return []
+    if re.match(r"\W*(?:In\s+the\s+event|If|Unless|To\s+the\s+extent)\b", text, re.I):
+        return []
+    if re.search(r"\bpar\s+value\b", text, re.I) and re.search(r"\bauthorized\b", text, re.I) and \
+            re.search(r"\b(?:issued\s+and\s+)?outstanding\b", text, re.I):
+        return []
     money = find_money(text)
     numbers = [q for q in find_numbers(text) if not _is_year(q, text)]
     mentions: list[_Mention] = []
@@ -689,12 +694,19 @@ def _is_earlier_deal(text: str, ref_date: dt.date | None) -> bool:
         return True
     if ref_date is None:
         return False
+    lead = re.match(r"\W*(?:On|As\s+of|In|During)\s+(" + _LEAD_DATE + r")", text)
+    if lead:
+        found = find_dates(lead.group(1)) or []
+        when = found[0].value if found else (_loose_dates(lead.group(1)) or [None])[0]
+        if when is not None and when < ref_date - dt.timedelta(days=200):
+            return True
     dates = [d.value for d in find_dates(text)] + _loose_dates(text)
     if not dates:
         return False
     return all(d < ref_date - dt.timedelta(days=200) for d in dates)
 
 
+_LEAD_DATE = r"[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|[A-Z][a-z]+\s+(?:19|20)\d\d"
 _MONTH_YEAR = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
                          r"\s+((?:19|20)\d\d)\b")
 _IN_YEAR = re.compile(r"\b(?:in|during|fiscal(?:\s+year)?)\s+((?:19|20)\d\d)\b(?!\s*,)", re.I)
@@ -767,7 +779,7 @@ def _count_mention(text: str, q: Quantity, company_name: str | None) -> _Mention
     if re.match(r"\s*(?:of\s+(?:the\s+Company|its|our)\s*)?(?:\([^)]{0,60}\)\s*)?,?\s*(?:(?:issued\s+and\s+)?outstanding|then\s+outstanding|remain\s+outstanding|reserved|"
                 r"authorized|held\s+by|beneficially|underlying\s+(?:outstanding|existing))", tail, re.I):
         return None
-    if re.search(r"(?:there\s+(?:were|are|will\s+be)|bringing|increas\w+\s+(?:the\s+)?(?:number|total)|"
+    if re.search(r"(?:there\s+(?:were|are|will\s+be)|outstanding|bringing|increas\w+\s+(?:the\s+)?(?:number|total)|"
                  r"reserved\s+for|authoriz\w+)\s*[\w\s]{0,30}$", left, re.I):
         return None
     if _OVERALLOTMENT_OPTION.search(left[-80:]) and not re.search(r"exercised", left, re.I):
@@ -899,6 +911,9 @@ def _principal_mention(text: str, q: Quantity) -> _Mention | None:
     after = text[q.end:q.end + 200]
     left = text[max(0, q.start - 80):q.start]
     if re.search(r"\b(?:each|per|every)\s*$", left, re.I):
+        return None
+    if re.search(r"\b(?:refinanc\w*|repay\w*|redeem\w*|redemption|repurchas\w*|retir\w*|tender\w*|convert|outstanding|"
+                 r"existing|prepay\w*)\s+(?:of\s+)?(?:up\s+to\s+|all\s+(?:of\s+)?|the\s+|its\s+)?$", left, re.I):
         return None
     if re.search(r"(?:same\s+series\s+as|additional\s+issuance\s+of|reopening\s+of|fungible\s+with|an\s+additional)\s+(?:the\s+)?$",
                  left, re.I):
