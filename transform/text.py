@@ -31,6 +31,7 @@ def _parser() -> etree.HTMLParser:
                                              huge_tree=True, no_network=True)
     return p
 
+
 _SKIP = frozenset({"head", "script", "style", "title", "noscript", "template", "ix:header", "xbrli:context",
                    "ix:hidden", "ix:references", "ix:resources", "object", "iframe", "svg"})
 _PARA = frozenset({"p", "div", "table", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "blockquote",
@@ -41,13 +42,12 @@ _CELL = frozenset({"td", "th"})
 _HIDDEN = re.compile(r"display\s*:\s*none", re.I)
 
 _SPACES = re.compile(r"[ \t\r\n\f\v\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_TRANSLATE = str.maketrans({
+_REPLACEMENTS = tuple({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-",
-})
-_REPLACEMENTS = tuple((chr(k), v) for k, v in _TRANSLATE.items()) + tuple(
-    (ch, "") for ch in "\u200b\u200c\u200d\u2060\ufeff\xad")
+    "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "", "\xad": "",
+}.items())
 _HTML_SNIFF = re.compile(r"<(?:html|body|div|font|br|p|span|tr|td|b|i|center|meta|head|!doctype|\?xml)[\s/>]",
                          re.I)
 _HTML_START = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?<(?:!doctype\s+html|html)[\s>]", re.I)
@@ -112,7 +112,8 @@ def _walk(root: etree._Element) -> list[str]:
             append(_PARA_MARK)
         elif tag in _CELL and cells:
             start = cells.pop()
-            cell = _SPACES.sub(" ", "".join([" " if p is _PARA_MARK or p is _LINE_MARK else p for p in out[start:]])).strip()
+            pieces = [" " if p is _PARA_MARK or p is _LINE_MARK else p for p in out[start:]]
+            cell = _SPACES.sub(" ", "".join(pieces)).strip()
             del out[start:]
             if cell:
                 if rows:
@@ -182,17 +183,22 @@ def normalize_chars(s: str) -> str:
 
 
 def _bs4_text(html: str) -> str:
-    """BeautifulSoup fallback for markup lxml cannot take (it is tolerant of nearly anything)."""
+    """BeautifulSoup ("html.parser") fallback for markup libxml2 refuses or gives up on.
+
+    Same boundaries as the lxml walk, without the table-row folding: rare input, kept simple.
+    """
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
-    for t in soup(list(_SKIP)):
-        t.decompose()
-    for br in soup.find_all(["br", "p", "div", "tr", "li", "table"]):
-        br.insert_before("\n")
-    text = soup.get_text()
-    lines = (_SPACES.sub(" ", ln).strip() for ln in text.split("\n"))
-    return normalize_chars("\n".join(ln for ln in lines if ln))
+    hidden = soup.find_all(lambda t: t.name in _SKIP or _HIDDEN.search(t.get("style") or "") is not None)
+    for t in hidden:
+        if not t.decomposed:
+            t.decompose()
+    for t in soup.find_all(list(_PARA | _LINE | _CELL | {"tr"})):
+        mark = _PARA_MARK if t.name in _PARA else " " if t.name in _CELL else _LINE_MARK
+        t.insert_before(mark)
+        t.insert_after(mark)
+    return _finish([soup.get_text()])
 
 
 _SGML_TAG_ONLY = re.compile(r"(?:</?(?:PAGE|TABLE|CAPTION|S|C|FN|R|F\d*)>[ \t]*)+", re.I)
