@@ -626,6 +626,9 @@ def _sentence_mentions(s: Sentence, ctx: _FilingContext, following: str = "") ->
         return []
     if re.match(r"\W*(?:In\s+the\s+event|If|Unless|To\s+the\s+extent)\b", text, re.I):
         return []
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) > 20 and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        return []  # a heading or a table row, not a statement
     if re.search(r"\bpar\s+value\b", text, re.I) and re.search(r"\bauthorized\b", text, re.I) and \
             re.search(r"\b(?:issued\s+and\s+)?outstanding\b", text, re.I):
         return []
@@ -924,6 +927,9 @@ def _principal_mention(text: str, q: Quantity) -> _Mention | None:
                       text[q.end + m.end():q.end + m.end() + 120]):
         return None
     if m and re.match(r"\s*(?:of\s+|in\s+)?(?:\w+\s+){0,4}such\b", after, re.I):
+        return None
+    if m and re.match(r"[^.;]{0,40}?\b(?:to\s+be\s+)?issued\s+by\s+(?!the\s+Company\b|us\b|it\b)",
+                      text[q.end + m.end():q.end + m.end() + 80]):
         return None
     if m:
         title = _trim_note_title(m.group("title"))
