@@ -33,6 +33,7 @@ _HEADING = re.compile(
 _MORE = re.compile(r"\d{1,2}(?:[ \t]?\.[ \t]?\d{2}(?!\d))?")
 _PAREN = re.compile(r"\([a-z0-9]{1,3}\)", re.I)
 _MIN_BODY = 20
+_SENTENCE_END = re.compile(r"\.\s+(?=[A-Z0-9(\"'])")
 
 
 def _normalise_number(raw: str) -> str:
@@ -69,7 +70,7 @@ def find_headings(text: str, filing_date: dt.date | None = None) -> list[tuple[i
         rest = m.group(3) or ""
         if not numbers or not _title_ok(rest):
             continue
-        title = rest.strip(" \t.:|-\u2014")
+        title = _SENTENCE_END.split(rest.strip(" \t.:|-\u2014"), maxsplit=1)[0].strip(" .")
         if "|" in title:
             title = title.split("|")[0].strip()
         if not title:

@@ -172,3 +172,9 @@ def test_every_legacy_title_maps_to_its_number(number: str, title: str) -> None:
 
 def test_regulation_s_sales_of_the_1990s() -> None:
     assert item_numbers_from_titles(["Sales of Equity Securities Pursuant to Regulation S"], dt.date(1997, 5, 1)) == ["9"]
+
+
+def test_heading_run_into_its_first_sentence_keeps_only_the_title() -> None:
+    text = "Item 8.01 Other Events. On May 1, 2020, the Company issued 100 shares. More text follows here.\n"
+    (section,) = split_items(text, NEW)
+    assert (section.number, section.title, section.start, section.end) == ("8.01", "Other Events", 0, len(text))
