@@ -68,9 +68,9 @@ def find_headings(text: str, filing_date: dt.date | None = None) -> list[tuple[i
         numbers = [first] + [_normalise_number(x) for x in _MORE.findall(_PAREN.sub("", m.group(2) or ""))]
         numbers = [n for n in numbers if _valid(n, modern)]
         rest = m.group(3) or ""
-        if not numbers or not _title_ok(rest):
+        if not numbers or not _title_ok(rest) or _continues_sentence(text, m.start()):
             continue
-        title = _SENTENCE_END.split(rest.strip(" \t.:|-\u2014"), maxsplit=1)[0].strip(" .")
+        title = _SENTENCE_END.split(" ".join(rest.strip(" \t.:|-\u2014").split()), maxsplit=1)[0].strip(" .")
         if "|" in title:
             title = title.split("|")[0].strip()
         if not title:
@@ -79,11 +79,26 @@ def find_headings(text: str, filing_date: dt.date | None = None) -> list[tuple[i
     return found
 
 
+def _continues_sentence(text: str, start: int) -> bool:
+    """A hard-wrapped reference: the line just above runs straight into this one ("...referred to in\nItem 2.")."""
+    if start < 2 or text[start - 1] != "\n" or text[start - 2] == "\n":
+        return False
+    prev = text[max(0, start - 200):start - 1].rstrip(" \t")
+    if not prev:
+        return False
+    last_word = prev.rsplit(None, 1)[-1]
+    return prev[-1] == "," or (last_word.isalpha() and last_word.islower())
+
+
 def _next_line(text: str, pos: int) -> str:
-    for line in text[pos:pos + 400].split("\n")[1:4]:
-        line = line.strip(" \t.:|")
-        if line:
-            return line if len(line) <= 120 and not line.endswith(".") else ""
+    """The title of a heading written alone ("ITEM 5." then "OTHER EVENTS"): a short line standing by itself."""
+    lines = text[pos:pos + 600].split("\n")[1:]
+    for k, line in enumerate(lines[:3]):
+        line = " ".join(line.strip(" \t.:|").split())
+        if not line:
+            continue
+        following = lines[k + 1].strip() if k + 1 < len(lines) else ""
+        return line if len(line) <= 120 and not line.endswith(".") and not following else ""
     return ""
 
 

@@ -178,3 +178,18 @@ def test_heading_run_into_its_first_sentence_keeps_only_the_title() -> None:
     text = "Item 8.01 Other Events. On May 1, 2020, the Company issued 100 shares. More text follows here.\n"
     (section,) = split_items(text, NEW)
     assert (section.number, section.title, section.start, section.end) == ("8.01", "Other Events", 0, len(text))
+
+
+def test_hard_wrapped_references_and_body_lines_are_not_headings_or_titles() -> None:
+    text = ("ITEM 2. ACQUISITION OR DISPOSITION OF ASSETS\n\nThe Company acquired JasTech.\n\n"
+            "Item 5.\n\n     On October 7, 1996, the Company completed the acquisition of Data\n"
+            "Processing Professionals, Inc.\n\nITEM 7.\n\nFINANCIAL STATEMENTS AND EXHIBITS\n\n"
+            "(b)  It is impracticable to provide the pro forma financial information referred to in\n"
+            "     Item 2.  The registrant will file the required pro forma financial information.\n")
+    assert [(s.number, s.title) for s in split_items(text, dt.date(1996, 10, 15))] == [
+        ("2", "ACQUISITION OR DISPOSITION OF ASSETS"), ("5", ""), ("7", "FINANCIAL STATEMENTS AND EXHIBITS")]
+
+
+def test_heading_under_a_section_line_is_still_a_heading() -> None:
+    text = "Section 5 - Corporate Governance and Management\nItem 5.02. Departure of Directors\nMr. Smith resigned.\n"
+    assert numbers(text, NEW) == ["5.02"]
