@@ -180,7 +180,7 @@ _WARRANT_LEFT = re.compile(
     r"(?P<w>(?:pre-?funded\s+)?warrants?|options?|rights?)\s+(?:\([^)]{0,60}\)\s+)?(?:(?:transactions?\s+)?(?:with\s+[^.;$]{0,80}?\s+)?"
     r"(?:to|that\s+may\s+be\s+exercised\s+to)\s+"
     r"(?:purchase|acquire|buy|subscribe\s+for)|exercisable\s+(?:for|into)|"
-    r"for\s+the\s+purchase\s+of|which\s+are\s+exercisable\s+(?:for|into))(?:,?\s+subject\s+to\s+[^,;]{0,60},)?"
+    r"for\s+the\s+purchase\s+of|for|which\s+are\s+exercisable\s+(?:for|into))(?:,?\s+subject\s+to\s+[^,;]{0,60},)?"
     r"(?:\s+(?:up\s+to|an\s+aggregate\s+of|a\s+total\s+of|approximately|in\s+the\s+aggregate|an\s+additional|"
     r"additional|a\s+maximum\s+of))*\s*$",
     re.IGNORECASE,
@@ -229,7 +229,8 @@ _NEGATIVE_SENTENCE = re.compile(
     r"beneficial(?:ly)?\s+own\w*|vot(?:es|ed|ing)\s+(?:for|against)|broker\s+non-votes|"
     r"equity\s+incentive|incentive\s+(?:stock\s+)?plan|stock\s+option\s+plan|restricted\s+stock\s+units?|RSUs?|"
     r"performance\s+(?:share|stock)\s+units?|compensation\s+committee|employment\s+agreement|"
-    r"forward-looking|earn-?outs?|may\s+(?:also\s+)?be\s+issued|contingent\s+upon|if\s+earned|"
+    r"forward-looking|give\s+effect\s+to|giving\s+effect\s+to|"
+    r"earn-?outs?|may\s+(?:also\s+)?be\s+issued|contingent\s+upon|if\s+earned|"
     r"intends?\s+to\s+(?:commence|offer|launch)|proposes?\s+to\s+offer|"
     r"after\s+giving\s+effect|per\s+share\s+results|earnings\s+per\s+share|"
     r"(?:\d{4}|Stock|Equity|Incentive|Option|Compensation|Purchase|Award)\s+(?:\w+\s+)?Plan|share\s+reserve|"
@@ -485,14 +486,14 @@ def _merge_restatements(drafts: dict[str, _Draft], order: list[str]) -> None:
     a later deal whose counted securities all match an earlier one's joins it."""
     kinds = [k for k in order if k in drafts]
     for i, later in enumerate(kinds):
-        counted = [(sec.security_type, sec.shares) for sec, _ in drafts[later].securities if sec.shares]
-        if not counted:
+        secs = [sec for sec, _ in drafts[later].securities]
+        if not secs or not all(sec.shares or sec.principal_amount or _bare_title(sec) for sec in secs):
             continue
         for earlier in kinds[:i]:
             if earlier not in drafts:
                 continue
-            have = {(sec.security_type, sec.shares) for sec, _ in drafts[earlier].securities}
-            if all(c in have for c in counted):
+            have = [sec for sec, _ in drafts[earlier].securities]
+            if all(any(_same(h, sec) for h in have) for sec in secs):
                 target = drafts[earlier]
                 target.sentences.extend(drafts[later].sentences)
                 for sec, s in drafts.pop(later).securities:
@@ -913,8 +914,10 @@ def _principal_mention(text: str, q: Quantity) -> _Mention | None:
         return _foreign_principal(text, q)
     after = text[q.end:q.end + 200]
     left = text[max(0, q.start - 80):q.start]
-    if re.search(r"\b(?:each|per|every)\s*$", left, re.I):
+    if re.search(r"\b(?:each|per|every)\s*$|\bprice\s+(?:for|of)\s*$", left, re.I):
         return None
+    if q.value <= 1000 and re.match(r"\s+(?:in\s+)?(?:original\s+)?principal\s+amount", after, re.I):
+        return None  # a denomination, not an issue size
     if re.search(r"\b(?:refinanc\w*|repay\w*|redeem\w*|redemption|repurchas\w*|retir\w*|tender\w*|convert|outstanding|"
                  r"existing|prepay\w*)\s+(?:of\s+)?(?:up\s+to\s+|all\s+(?:of\s+)?|the\s+|its\s+)?$", left, re.I):
         return None
@@ -1159,11 +1162,18 @@ def _same(a: Security, b: Security) -> bool:
         return False
     if a.shares is not None and b.shares is not None:
         return abs(a.shares - b.shares) <= 0.01 * max(a.shares, b.shares)
-    if a.principal_amount is not None and b.principal_amount is not None:
+    if a.principal_amount is not None and b.principal_amount is not None and not (_bare_title(a) or _bare_title(b)):
         return a.principal_amount == b.principal_amount and _title_key(a) == _title_key(b)
     if a.security_type in ("note", "convertible_note"):
+        if _bare_title(a) or _bare_title(b):
+            return True
         return _title_key(a) == _title_key(b)
     return True
+
+
+def _bare_title(s: Security) -> bool:
+    """'the Debentures': a defined term that refers back to a series already named."""
+    return bool(re.fullmatch(r"(?:Notes?|Debentures?|Bonds?)", (s.security_title or "").strip()))
 
 
 def _round_number(n: int) -> bool:
