@@ -118,7 +118,7 @@ def test_50_mb_text_submission_is_a_quick_parse_error() -> None:
     raw = (b"<SEC-DOCUMENT>\n<SEC-HEADER>\nACCESSION NUMBER:\t0000000000-26-000001\n</SEC-HEADER>\n"
            b"<DOCUMENT>\n<TYPE>8-K\n<SEQUENCE>1\n<TEXT>\n" + line * (50 * 1024 * 1024 // len(line))
            + b"</TEXT>\n</DOCUMENT>\n</SEC-DOCUMENT>\n")
-    t = time.perf_counter()
+    t = time.process_time()
     with pytest.raises(ParseError, match=r"primary document \(8-K\) is [\d,]+ characters, over the"):
         build_filing_text(parse_submission(raw))
-    assert time.perf_counter() - t < 3.0
+    assert time.process_time() - t < 3.0

@@ -188,9 +188,9 @@ def test_50_mb_submission_with_uuencoded_graphic_is_fast() -> None:
                + line * (50 * 1024 * 1024 // len(line)) + b"`\nend\n</TEXT>\n</DOCUMENT>\n")
     raw = HEADER.encode() + doc("8-K", 1, "Item 8.01 Other Events").encode() + graphic
     assert len(raw) > 50 * 1024 * 1024
-    t = time.perf_counter()
+    t = time.process_time()
     sub = parse_submission(raw)
-    assert time.perf_counter() - t < 2.0
+    assert time.process_time() - t < 2.0
     assert [(d.type, d.is_binary, d.body) for d in sub.documents[1:]] == [("GRAPHIC", True, "")]
 
 
