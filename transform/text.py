@@ -56,6 +56,7 @@ _PARA_MARK = "\x01"
 _LINE_MARK = "\x02"
 _PARA_RUN = re.compile(r"[ \x02]*\x01[ \x01\x02]*")
 _LINE_RUN = re.compile(r" *\x02[ \x02]*")
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n\s*")
 
 
 def html_to_text(html: str) -> str:
@@ -82,6 +83,7 @@ def _walk(root: etree._Element) -> list[str]:
     cells: list[int] = []
     walker = etree.iterwalk(root, events=("start", "end"))
     skipping = None
+    pre = 0
     for event, el in walker:
         tag = el.tag
         if event == "start":
@@ -100,9 +102,14 @@ def _walk(root: etree._Element) -> list[str]:
                 rows.append((len(out), []))
             elif tag in _CELL:
                 cells.append(len(out))
+            if tag == "pre":
+                pre += 1
             text = el.text
             if text:
-                append(text)
+                if pre:
+                    out.extend(_pre_pieces(text))
+                else:
+                    append(text)
             continue
         if el is skipping:
             skipping = None
@@ -129,10 +136,28 @@ def _walk(root: etree._Element) -> list[str]:
                 append(_LINE_MARK)
         elif tag in _LINE and tag != "br":
             append(_LINE_MARK)
+        if tag == "pre" and pre:
+            pre -= 1
         tail = el.tail
         if tail:
-            append(tail)
+            if pre:
+                out.extend(_pre_pieces(tail))
+            else:
+                append(tail)
     return out
+
+
+def _pre_pieces(text: str) -> list[str]:
+    """Text inside <pre>: its line breaks and blank lines are the layout, so they become marks."""
+    pieces: list[str] = []
+    for k, para in enumerate(_BLANK_LINE.split(text)):
+        if k:
+            pieces.append(_PARA_MARK)
+        for j, line in enumerate(para.split("\n")):
+            if j:
+                pieces.append(_LINE_MARK)
+            pieces.append(line)
+    return pieces
 
 
 _PREFIX_CELLS = frozenset({"$", "US$", "C$", "A$", "\u20ac", "\xa3", "\xa5"})

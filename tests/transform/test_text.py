@@ -110,3 +110,10 @@ def test_table_cells_keep_currency_percent_and_bullets_with_their_values() -> No
     assert html_to_text(html) == ("Gross proceeds | $5,000,000 | (12.5%)\n"
                                   "\u25cf Warrants to purchase 125,000 shares\n"
                                   "\u2610 Written communications | \u2014")
+
+
+def test_preformatted_text_keeps_its_lines_and_paragraphs() -> None:
+    html = ("<html><body><p>Intro</p><pre>ITEM 5.  OTHER EVENTS\n\n   The Company issued 1,000\n"
+            "shares of <b>common\nstock</b> today.\n\n\nSIGNATURE</pre><p>after</p></body></html>")
+    assert html_to_text(html) == ("Intro\n\nITEM 5. OTHER EVENTS\n\nThe Company issued 1,000\nshares of common\n"
+                                  "stock today.\n\nSIGNATURE\n\nafter")
