@@ -63,33 +63,44 @@ class ClientStats:
 class TokenBucket:
     """A locked token bucket of capacity 1: requests leave at most `rate` per second, never in bursts.
 
-    Callers take turns under the lock, sleep until the next slot and record when they actually woke:
-    slots are 1/rate apart across all threads, an idle period earns no credit, and a thread that woke
-    late pushes the following slots back instead of letting them bunch up behind it. A plain bucket
-    still lets rate+1 requests into one second (first and last at its edges), so a slot is also kept
-    `margin` seconds clear of a one-second window that already holds floor(rate) requests: any
-    sliding second, as a server measures it, sees at most floor(rate) of ours, with room for jitter.
+    Callers take turns under the lock and sleep until the next slot: slots are 1/rate apart across all
+    threads and an idle period earns no credit. A plain bucket still lets rate+1 requests into one
+    second (first and last at its edges), and scheduling jitter can bunch them further as the server
+    sees them; so each request also holds a timestamp the caller moves forward with `done()` once the
+    response has begun (the server has seen the request by then), and a new slot waits until the
+    request floor(rate) back is more than 1 + `margin` seconds old by that timestamp. Whatever the
+    jitter, any sliding second on the server holds at most floor(rate) of ours.
     """
 
-    def __init__(self, rate: float, margin: float = 0.05):
+    def __init__(self, rate: float, margin: float = 0.02):
         if rate <= 0:
             raise ValueError(f"rate must be positive, got {rate}")
         self.interval = 1.0 / rate
         self.margin = margin
-        self._recent: deque[float] = deque(maxlen=max(1, int(rate)))
+        self._recent: deque[list[float]] = deque(maxlen=max(1, int(rate)))
         self._next = 0.0
         self._lock = threading.Lock()
 
-    def acquire(self) -> None:
+    def _slot(self) -> float:
+        slot = self._next
+        if len(self._recent) == self._recent.maxlen:
+            slot = max(slot, self._recent[0][0] + 1.0 + self.margin)
+        return slot
+
+    def acquire(self) -> list[float]:
+        """Wait for a slot; returns the request's timestamp cell for `done()`."""
         with self._lock:
-            slot = max(time.monotonic(), self._next)
-            if len(self._recent) == self._recent.maxlen:
-                slot = max(slot, self._recent[0] + 1.0 + self.margin)
-            while (delay := slot - time.monotonic()) > 0:
-                time.sleep(delay)
-            sent = time.monotonic()
-            self._recent.append(sent)
-            self._next = sent + self.interval
+            while (delay := self._slot() - time.monotonic()) > 0:
+                time.sleep(min(delay, 0.05))  # re-check: done() may move the window's edge
+            cell = [time.monotonic()]
+            self._recent.append(cell)
+            self._next = cell[0] + self.interval
+            return cell
+
+    @staticmethod
+    def done(cell: list[float]) -> None:
+        """The response has begun (or the attempt failed): the server saw the request no later than now."""
+        cell[0] = max(cell[0], time.monotonic())
 
     def push_back(self, until: float) -> None:
         """No slot before monotonic time `until` (used after a throttle pause)."""
@@ -232,10 +243,10 @@ class EdgarClient:
         throttles = 0
         while True:
             self._wait_for_pause()
-            self.bucket.acquire()
+            cell = self.bucket.acquire()
             self._wait_for_pause()
             try:
-                return self._attempt(p, url)
+                return self._attempt(p, url, cell)
             except _Throttled as e:
                 throttles += 1
                 self._throttled(url, str(e))
@@ -269,11 +280,15 @@ class EdgarClient:
                         "then resuming", what, url, cooldown)
         self.bucket.push_back(self.pause.until)
 
-    def _attempt(self, p: str, url: str) -> bytes | None:
+    def _attempt(self, p: str, url: str, cell: list[float]) -> bytes | None:
         s = self.settings
         self._count(requests=1)
         try:
-            with self._session.get(url, stream=True, timeout=(s.timeout, s.timeout)) as r:
+            try:
+                response = self._session.get(url, stream=True, timeout=(s.timeout, s.timeout))
+            finally:
+                self.bucket.done(cell)
+            with response as r:
                 status = r.status_code
                 if status == 200:
                     return self._read_body(p, r)
