@@ -2,8 +2,8 @@
 
 Every value carries a tag like [s1] naming the sentence it was read from; the sentences follow the
 values they support, with those values highlighted: `[[value]]` in plain text (pipes, files, logs)
-and reverse video via rich on a terminal. A security's sentence is printed under each security, so
-each one's own values are the ones marked. Offsets index into the same text
+and reverse video via rich on a terminal. Securities told in one sentence share it: it is printed
+once, after the last of them, with all their values marked. Offsets index into the same text
 that `--text` prints and that `issuances.evidence_start`/`evidence_end` refer to.
 """
 
@@ -50,7 +50,7 @@ def load_filing_bytes(ref: str, settings: Settings, cik: int | None = None) -> t
     path = Path(ref)
     if path.is_file():
         data = path.read_bytes()
-        return data, file_meta(data, path.name, source=str(path))
+        return data, file_meta(data, path.name, cik=cik or 0, source=str(path))
     if path.suffix or "/" in ref:
         raise ShowError(f"{ref} is not a file")
     if not ACCESSION.match(ref):
@@ -222,7 +222,7 @@ def _header(p: "Processed") -> list[Line]:
     lines: list[Line] = [
         [(f"{f.get('company_name') or '(no company name)'}", "title"), (" — ", ""),
          (f"{f.get('form_type') or 'filing'} {f.get('accession_number')}", "title")],
-        [(f"  CIK {f.get('cik')}   filed {f.get('filing_date') or '-'}   event {f.get('event_date') or '-'}   "
+        [(f"  CIK {f.get('cik') or '-'}   {_filed(p)}   event {f.get('event_date') or '-'}   "
           f"SIC {f.get('sic') or '-'}   state {f.get('state_of_incorporation') or '-'}", "")],
     ]
     if len(f.get("filer_ciks") or []) > 1:
@@ -254,24 +254,31 @@ def _transaction(t_index: int, rows: list[dict[str, Any]], text: str, sentences:
     lines += _values(first, TRANSACTION_FIELDS, deal_evidence, sentences, indent=4)
     lines += _sentence_lines([e for e in deal_evidence if sentences.around(e["start"], e["end"]) not in mains],
                              text, sentences, printed, indent=6)
-    for row in rows:
+    pending: list[dict[str, Any]] = []  # evidence of consecutive securities told in the same sentence
+    for k, row in enumerate(rows):
         title = f" — {row['security_title']}" if row.get("security_title") else ""
         lines.append([(f"  Security {row['security_index'] + 1}: ", "heading"), (f"{row['security_type']}", "heading"),
                       (title, "")])
         own = [e for e in row.get("field_evidence") or [] if e["field"] not in TRANSACTION_FIELDS]
         lines += _values(row, SECURITY_FIELDS, own, sentences, indent=4)
         if row.get("quality_flags"):
-            lines.append([("    quality flags          ", ""), (", ".join(row["quality_flags"]), "warn")])
-        start, end = row.get("evidence_start"), row.get("evidence_end")
-        shown: set[tuple[int, int]] = set()
-        if start is not None and end is not None:
-            shown.add((start, end))
-            inside = [e for e in own + deal_evidence if start <= e["start"] and e["end"] <= end]
-            lines.append(_sentence_line((start, end), inside, text, sentences, indent=6))
-        lines += _sentence_lines([e for e in own if sentences.around(e["start"], e["end"]) not in shown],
-                                 text, sentences, shown, indent=6)
+            lines.append([("    quality flags            ", ""), (", ".join(row["quality_flags"]), "warn")])
+        main = _main_span(row)
+        if main is not None:
+            pending += [e for e in own + deal_evidence if main[0] <= e["start"] and e["end"] <= main[1]]
+            if k + 1 == len(rows) or _main_span(rows[k + 1]) != main:
+                lines.append(_sentence_line(main, pending, text, sentences, indent=6))
+                printed.add(main)
+                pending = []
+        lines += _sentence_lines([e for e in own if sentences.around(e["start"], e["end"]) != main],
+                                 text, sentences, printed, indent=6)
     lines.append([])
     return lines
+
+
+def _main_span(row: dict[str, Any]) -> tuple[int, int] | None:
+    start, end = row.get("evidence_start"), row.get("evidence_end")
+    return (start, end) if start is not None and end is not None else None
 
 
 def _values(row: dict[str, Any], names: tuple[str, ...], evidence: list[dict[str, Any]], sentences: _Sentences,
@@ -338,6 +345,14 @@ def _squash(s: str) -> str:
     if not core:
         return " " if s else ""
     return (" " if s[:1].isspace() else "") + core + (" " if s[-1:].isspace() else "")
+
+
+def _filed(p: "Processed") -> str:
+    """A bare document has no filing date of its own: say which date its terms were resolved against."""
+    date = p.filing.get("filing_date")
+    if p.submission is not None and p.submission.filing_date is None and date is not None:
+        return f"filed - (not in the document; dates resolved against {date})"
+    return f"filed {date or '-'}"
 
 
 def _exhibit(e: str) -> str:

@@ -151,8 +151,11 @@ def test_show_plain_marks_values_beside_their_evidence(tmp_path: Path) -> None:
     assert "filed 2024-03-19" in out and "event 2024-03-15" in out
     assert "3.02   Unregistered Sales of Equity Securities" in out
     assert re.search(r"shares\s+2,850,000\s+\[s\d+\]", out)
-    assert "[[2,850,000]]" in out and "[[$3.51]]" in out and "[[$15.0 million]]" in out
+    assert "[[2,850,000]]" in out and "[[$3.51]]" in out and re.search(r"\[\[\$15\.0 [Mm]illion\]\]", out)
     assert "No issuance" not in out
+    referenced = set(re.findall(r"   \[(s\d+)\]$", out, re.M))
+    printed = set(re.findall(r"^\s+\[(s\d+) \d+:\d+\] .*\[\[", out, re.M))
+    assert referenced and referenced <= printed  # every value's sentence is shown, with a value marked
 
 
 def test_show_colour_on_request(capsys: pytest.CaptureFixture[str]) -> None:
