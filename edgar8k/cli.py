@@ -76,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "and write Hive-partitioned Parquet (filings/, issuances/).",
         epilog="Settings: flags > EDGAR8K_* environment > edgar8k.toml (or the file named by EDGAR8K_CONFIG) "
                "> defaults; `edgar8k config` prints them. Run `edgar8k demo` for a first look; `edgar8k COMMAND "
-               "--help` for a command's options.")
+               "--help` for a command's options. In Python: `import edgar8k; edgar8k.read_issuances()` (see "
+               "notebooks/issuance_explorer.ipynb and docs/data-dictionary.md).")
     parser.add_argument("--version", action="version", version=f"edgar8k {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -134,13 +135,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "always, or never (values are then marked [[like this]])")
     p.add_argument("--text", action="store_true", help="also print the filing text that evidence offsets "
                                                        "index into")
-    p.add_argument("--cik", type=int, help="CIK of the filer, to fetch an accession not in the raw store")
+    p.add_argument("--cik", type=int, help="CIK of the filer: to fetch an accession not in the raw store, or "
+                                          "for a bare document that does not name one")
     _add_common(p, out=True, raw=True)
 
     p = sub.add_parser("config", help="print the effective settings and where each came from",
                        description="Print every setting, its value and where it came from: a flag, an "
                                    "EDGAR8K_<NAME> environment variable, the TOML file (./edgar8k.toml or "
-                                   "EDGAR8K_CONFIG; keys as below, optionally under [edgar8k]), or the default. "
+                                   "EDGAR8K_CONFIG; keys as printed, optionally under [edgar8k]), or the default. "
                                    "Ends with what a run would refuse, if anything.")
     _add_common(p)
     p.add_argument("--json", action="store_true", help="print JSON for machines")
