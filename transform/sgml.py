@@ -94,12 +94,12 @@ def _parse(raw: bytes) -> Submission:
     if not isinstance(raw, (bytes, bytearray, memoryview)):
         raise ParseError(f"expected bytes, got {type(raw).__name__}")
     raw = bytes(raw)
-    if not raw.strip():
+    if not raw or raw.isspace():
         raise ParseError("empty input")
     if len(raw) > MAX_SUBMISSION_BYTES:
         raise ParseError(f"submission is {len(raw):,} bytes, over the {MAX_SUBMISSION_BYTES:,}-byte limit")
-    header_span = _find_header(raw)
     first_doc = raw.find(_DOC_OPEN)
+    header_span = _find_header(raw, first_doc)
     if header_span is None and first_doc < 0:
         return _bare_document(raw)
     header = _parse_header(_decode_header(raw[header_span[0]:header_span[1]])) if header_span else _Header()
@@ -120,23 +120,22 @@ def _parse(raw: bytes) -> Submission:
     )
 
 
-def _find_header(raw: bytes) -> tuple[int, int] | None:
-    """The header region: `<SEC-HEADER>`/`<IMS-HEADER>` block, or the `.nc` tags before the first document."""
-    head = raw[:200_000]
+def _find_header(raw: bytes, first_doc: int) -> tuple[int, int] | None:
+    """The header region: `<SEC-HEADER>`/`<IMS-HEADER>` block, or the `.nc` tags before the first document.
+
+    Searched only before the first `<DOCUMENT>`, so a damaged header never costs a scan of the body.
+    """
+    limit = first_doc if first_doc >= 0 else min(len(raw), 1_000_000)
+    head = raw[:limit]
     m = _HEADER_OPEN.search(head)
     if m:
-        close = _HEADER_CLOSE.search(raw, m.end())
-        if close is None:
-            doc = raw.find(_DOC_OPEN, m.end())
-            return m.start(), doc if doc >= 0 else len(raw)
-        return m.start(), close.start()
+        close = _HEADER_CLOSE.search(head, m.end())
+        return m.start(), close.start() if close else limit
     sub = head.find(b"<SUBMISSION>")
     if sub >= 0:
-        doc = raw.find(_DOC_OPEN, sub)
-        return sub, doc if doc >= 0 else len(raw)
-    if head.lstrip()[:1] != b"<" and (b"ACCESSION NUMBER:" in head[:5000]):
-        doc = raw.find(_DOC_OPEN)
-        return 0, doc if doc >= 0 else len(raw)
+        return sub, limit
+    if head.lstrip()[:1] != b"<" and b"ACCESSION NUMBER:" in head[:5000]:
+        return 0, limit
     return None
 
 
