@@ -230,7 +230,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
                              "then `export PREFECT_API_URL=http://127.0.0.1:4200/api` and run `edgar8k serve` again")
     from edgar8k.flows.backfill import nightly_flow
 
-    kwargs: dict[str, Any] = {"name": "edgar8k-nightly", "parameters": {"overrides": overrides}}
+    # limit=1: a night that runs long delays the next one instead of racing it for the output lock
+    kwargs: dict[str, Any] = {"name": "edgar8k-nightly", "parameters": {"overrides": overrides}, "limit": 1}
     if args.interval:
         kwargs["interval"] = args.interval
     else:

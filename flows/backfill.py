@@ -6,8 +6,6 @@ share one rate-limited client. Idempotency is in the output itself (upsert by ac
 raw store (nothing fetched twice), not in Prefect's cache, so tasks use no cache policy.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import time
 from typing import Any
@@ -38,8 +36,9 @@ def _is_retryable(task: Any, task_run: Any, state: Any) -> bool:
 
 @task(task_run_name="list {lo}..{hi}", retries=3, retry_delay_seconds=[5, 30, 120],
       retry_condition_fn=_is_retryable, cache_policy=NO_CACHE)
-def list_task(client: EdgarClient, lo: dt.date, hi: dt.date, forms: tuple[str, ...]) -> list[IndexEntry]:
-    return list_range(client, lo, hi, forms)
+def list_task(client: EdgarClient, lo: dt.date, hi: dt.date, forms: tuple[str, ...],
+              today: dt.date | None = None) -> list[IndexEntry]:
+    return list_range(client, lo, hi, forms, today=today)
 
 
 @task(task_run_name="fetch+transform {day} ({n} filings)", cache_policy=NO_CACHE)
@@ -55,7 +54,8 @@ def write_batch_task(result: steps.BatchResult, out: str, last_day: dt.date) -> 
     return steps.write_batch(result, out)
 
 
-def run_ranges(settings: Settings, ranges: list[tuple[dt.date, dt.date]], flow_name: str) -> dict[str, Any]:
+def run_ranges(settings: Settings, ranges: list[tuple[dt.date, dt.date]], flow_name: str,
+               today: dt.date | None = None) -> dict[str, Any]:
     """List each range (a quarter's full-index or daily indexes, whichever costs fewer requests), then
     fetch, transform and write day by day, in batches of about `batch_filings` filings."""
     logger = get_run_logger()
@@ -69,7 +69,7 @@ def run_ranges(settings: Settings, ranges: list[tuple[dt.date, dt.date]], flow_n
         batch = steps.BatchResult()
         try:
             for i, (lo, hi) in enumerate(ranges):
-                entries = list_task(client, lo, hi, settings.forms)
+                entries = list_task(client, lo, hi, settings.forms, today)
                 by_day = steps.group_by_day(entries)
                 progress.add_total(len(entries))
                 logger.info("%s..%s: %d filings listed on %d days (range %d/%d)", lo, hi, len(entries),
@@ -142,7 +142,10 @@ def nightly_flow(overrides: dict[str, Any] | None = None, today: dt.date | None 
     today = today or _today_eastern()
     state = steps.read_state(settings.out)
     days = steps.nightly_days(today, state, settings.relist_days)
-    summary = run_ranges(settings, [(d, d) for d in days], "nightly")
+    # The days form one run of business days: listed per quarter, so a long catch-up costs a few
+    # quarterly indexes and tasks, not one per day; `today` says which quarters are closed.
+    ranges = steps.quarter_ranges(days[0], days[-1]) if days else []
+    summary = run_ranges(settings, ranges, "nightly", today)
     if days:
         state.update({"last_complete_day": max(days).isoformat(), "updated_by": "nightly"})
         steps.write_state(settings.out, state)

@@ -8,8 +8,6 @@ scheduler address). The Dask client is driven from inside the batch task rather 
 memory holds one batch of rows plus the chunks in flight.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import os
 import time
