@@ -4,6 +4,7 @@ EDGAR, on every engine (in-process, process pool, Dask LocalCluster)."""
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
 from pathlib import Path
 
@@ -106,3 +107,62 @@ def test_cli_names_a_missing_raw_store_in_one_line(tmp_path, capsys):
 def test_cli_refuses_an_end_before_the_start(tmp_path, capsys):
     code = main(["reprocess", "--start", "2020-02-01", "--end", "2020-01-01", "--raw", str(tmp_path)])
     assert code == 2 and "before --start" in capsys.readouterr().err
+
+
+def test_run_summary_is_a_prefect_artifact(backfilled, tmp_path):
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    out, raw, _ = backfilled
+    _reprocess(tmp_path / "out", raw, workers=0)
+
+    async def latest() -> list:
+        async with get_client() as client:
+            return await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["reprocess-days"])))
+
+    artifacts = asyncio.run(latest())
+    assert artifacts and artifacts[-1].type == "table"
+    assert "9 filings" in artifacts[-1].description and "2001-03-13" in str(artifacts[-1].data)
+
+
+# ---- progress display (shared by backfill, nightly and reprocess) ----------------------------------
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_prints_plain_lines_when_not_a_terminal():
+    from edgar8k.flows.progress import Progress
+
+    stream = io.StringIO()
+    p = Progress("backfill", total_days=4, total_filings=0, stream=stream, interval=0)
+    p.add_total(20)
+    p.advance(days=1, filings=5)
+    p.close()
+    lines = stream.getvalue().splitlines()
+    assert any("1/4 days, 5/20 filings" in l and "filings/s" in l and "ETA" in l for l in lines)
+    assert lines[-1].endswith("(done)") and "\x1b" not in stream.getvalue()
+
+
+def test_progress_draws_a_bar_on_a_terminal():
+    from edgar8k.flows.progress import Progress
+
+    stream = _Tty()
+    p = Progress("reprocess", total_filings=10, stream=stream, interval=0)
+    p.advance(filings=10)
+    p.close()
+    assert "━" in stream.getvalue() and "10/10 filings" in stream.getvalue()
+
+
+def test_progress_off(monkeypatch):
+    from edgar8k.flows.progress import Progress
+
+    monkeypatch.setenv("EDGAR8K_PROGRESS", "off")
+    stream = _Tty()
+    p = Progress("backfill", total_days=1, stream=stream, interval=0)
+    p.advance(days=1)
+    p.close()
+    assert stream.getvalue() == ""
