@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 
 from edgar8k.config import SEC_MAX_RATE, Settings
@@ -41,6 +42,10 @@ class UserAgentRejected(RuntimeError):
 
 class _Retryable(Exception):
     """Internal: this attempt failed in a way another attempt may fix."""
+
+
+class _TooLarge(Exception):
+    """Internal: the body outgrew max_response_bytes while streaming."""
 
 
 class _Throttled(Exception):
@@ -293,8 +298,7 @@ class EdgarClient:
                 if status == 200:
                     return self._read_body(p, r)
                 body = self._read_small(r)
-        except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError) as e:
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as e:
             raise _Retryable(f"{type(e).__name__}: {str(e)[:200]}") from None
         return self._non_200(p, url, status, body)
 
@@ -322,29 +326,33 @@ class EdgarClient:
 
     def _read_small(self, r: requests.Response) -> bytes:
         """Error bodies are only read far enough to classify them."""
+        return self._stream(r, 65536, time.monotonic() + self.settings.request_deadline, truncate=True)
+
+    def _stream(self, r: requests.Response, limit: int, deadline: float, truncate: bool = False) -> bytes:
+        """Decoded body, one network read at a time so a trickle cannot outlast `deadline`."""
         out = bytearray()
-        for chunk in r.iter_content(16384):
+        while chunk := r.raw.read1(65536, decode_content=True):
             out += chunk
-            if len(out) >= 65536:
-                break
+            if len(out) > limit:
+                if truncate:
+                    return bytes(out[:limit])
+                raise _TooLarge(f"body (decompressed) exceeds max_response_bytes={limit}")
+            if time.monotonic() > deadline:
+                raise _Retryable(f"response still streaming after request_deadline="
+                                 f"{self.settings.request_deadline:g}s")
         return bytes(out)
 
     def _read_body(self, p: str, r: requests.Response) -> bytes:
-        s = self.settings
-        limit = s.max_response_bytes
+        limit = self.settings.max_response_bytes
         declared = r.headers.get("Content-Length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             raise FetchError(p, f"response declares {declared} bytes, over max_response_bytes={limit}")
-        deadline = time.monotonic() + s.request_deadline
-        out = bytearray()
-        for chunk in r.iter_content(65536):
-            out += chunk
-            if len(out) > limit:
-                raise FetchError(p, f"body (decompressed) exceeds max_response_bytes={limit}")
-            if time.monotonic() > deadline:
-                raise _Retryable(f"response still streaming after request_deadline={s.request_deadline:g}s")
-        wire = r.raw.tell() if hasattr(r.raw, "tell") else len(out)
+        try:
+            body = self._stream(r, limit, time.monotonic() + self.settings.request_deadline)
+        except _TooLarge as e:
+            raise FetchError(p, str(e)) from None
+        wire = r.raw.tell()
         if declared is not None and declared.isdigit() and wire < int(declared):
             raise _Retryable(f"body shorter than Content-Length ({wire} < {declared})")
-        self._count(bytes=len(out))
-        return bytes(out)
+        self._count(bytes=len(body))
+        return body

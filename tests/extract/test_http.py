@@ -62,8 +62,8 @@ def test_three_403s_are_told_apart_by_body():
 @pytest.mark.parametrize("kind", ["503", "500", "drop", "truncate", "slow"])
 def test_each_fault_kind_is_retried_to_the_exact_bytes(mirror_dir, kind):
     paths = _submission_paths(mirror_dir, 8) + [IDX]
-    with EdgarServer(mirror_dir, fault_rate=0.5, fault_kinds=(kind,), seed=3, slow_seconds=0.6) as server:
-        client = EdgarClient(fast_settings(server.url, timeout=0.2, retries=8))
+    with EdgarServer(mirror_dir, fault_rate=0.5, fault_kinds=(kind,), seed=3, slow_seconds=1.5) as server:
+        client = EdgarClient(fast_settings(server.url, timeout=0.6, retries=10))
         for p in paths:
             assert client.get(p) == (mirror_dir / p).read_bytes()
         faults = [r for r in server.requests_log() if r.fault == kind]
@@ -191,3 +191,42 @@ def test_local_directory_source(mirror_dir):
 def test_rate_above_sec_ceiling_is_refused():
     with pytest.raises(ValueError, match="10"):
         EdgarClient(Settings(user_agent="a a@b.co", rate=12))
+
+
+def test_a_trickling_response_is_cut_off_by_the_request_deadline():
+    """Each read arrives within the read timeout, but the whole body never would: request_deadline ends it."""
+    import socket
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+                try:
+                    while not stop.is_set():
+                        conn.sendall(b"x" * 10)
+                        time.sleep(0.05)
+                except OSError:
+                    pass
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    try:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        client = EdgarClient(fast_settings(url, timeout=1.0, request_deadline=0.3, retries=1))
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="request_deadline"):
+            client.get("Archives/edgar/data/1/x.txt")
+        assert time.monotonic() - started < 3
+    finally:
+        stop.set()
+        t.join(2)
+        listener.close()
