@@ -15,6 +15,7 @@ import argparse
 import gzip
 import hashlib
 import re
+import signal
 import socket
 import threading
 import time
@@ -290,6 +291,10 @@ class EdgarServer:
             pass
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="Serve an EDGAR-layout mirror folder like sec.gov does.")
     ap.add_argument("mirror", help="folder containing Archives/edgar/...")
@@ -303,6 +308,7 @@ def main(argv: list[str] | None = None) -> None:
     server = EdgarServer(a.mirror, port=a.port, rate_limit=a.rate_limit, throttle_status=a.throttle_status,
                          lockout=a.lockout, fault_rate=a.faults, seed=a.seed).start()
     print(f"serving {server.mirror} at {server.url} (Ctrl-C to stop)", flush=True)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         while True:
             time.sleep(3600)

@@ -110,9 +110,12 @@ def test_runs_as_a_module_for_manual_use(mirror_dir):
         line = proc.stdout.readline()
         url = line.split(" at ")[1].split()[0]
         assert requests.get(url + IDX, headers=UA, timeout=5).status_code == 200
-    finally:
         proc.terminate()
-        proc.wait(5)
+        assert proc.wait(5) == 0, "SIGTERM stops the server cleanly"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(5)
 
 
 def test_mirror_indexes_list_exactly_the_written_filings(tmp_path):
