@@ -279,8 +279,9 @@ def last_json(text: str) -> dict[str, Any]:
     return {}
 
 
-def latest_run_record(out: Path) -> dict[str, Any]:
-    runs = sorted((out / "_runs").glob("*.json"), key=lambda p: p.stat().st_mtime)
+def latest_run_record(out: Path, flow: str | None = None) -> dict[str, Any]:
+    """The newest run record the flows keep beside the data (`_runs/*-{flow}-*.json`)."""
+    runs = sorted((out / "_runs").glob(f"*-{flow}-*.json" if flow else "*.json"), key=lambda p: p.stat().st_mtime)
     return json.loads(runs[-1].read_text()) if runs else {}
 
 
@@ -424,7 +425,8 @@ def _reprocess_cmd(raw: Path, out: Path, mirror: Path, start: dt.date, end: dt.d
     if rp is not None:
         opts = {s for a in rp._actions for s in a.option_strings}  # noqa: SLF001
         cmd = [sys.executable, "-m", "edgar8k.cli", "reprocess"]
-        for flag, value in (("--raw", raw), ("--out", out), ("--start", start), ("--end", end)):
+        for flag, value in (("--raw", raw), ("--out", out), ("--start", start), ("--end", end),
+                            ("--progress", "off")):
             if flag in opts:
                 cmd += [flag, str(value)]
         return cmd, "edgar8k reprocess (CLI)"
@@ -466,7 +468,7 @@ def bench_scale(ctx: Ctx) -> dict[str, Any]:
         print(f"  backfill {days[0]}..{end} ({count:,} filings) over {server.url} ...", flush=True)
         r = run_sampled(cmd, ctx.flow_env(), timeout)
         log = server.requests_log()
-    rec = latest_run_record(out)
+    rec = latest_run_record(out, "backfill")
     done = rec.get("counts", {}).get("filings", 0)
     flow_secs = rec.get("elapsed_seconds")
     fetched = sum(1 for x in log if "/data/" in x.path and x.status == 200)
@@ -485,8 +487,10 @@ def bench_scale(ctx: Ctx) -> dict[str, Any]:
     print(f"  reprocess via {how.split(':')[0]} ...", flush=True)
     rr = run_sampled(rcmd, ctx.flow_env(), timeout)
     stats = last_json(rr["output"])
-    n_re = stats.get("filings") or latest_run_record(out).get("counts", {}).get("filings", 0)
-    secs = stats.get("seconds") or rr["wall_seconds"]
+    rrec = latest_run_record(out, "reprocess")
+    n_re = stats.get("filings") or rrec.get("counts", {}).get("filings", 0)
+    secs = stats.get("seconds") or rrec.get("elapsed_seconds") or rr["wall_seconds"]
+    rr["prefect_overhead_seconds"] = round(rr["wall_seconds"] - secs, 1) if secs else None
     rr.update({"how": how, "filings": n_re, "seconds": secs, "filings_per_s": round(n_re / secs, 2) if secs else None,
                "command": " ".join(rcmd)})
     res["reprocess"] = rr
@@ -579,7 +583,7 @@ def bench_rate(ctx: Ctx) -> dict[str, Any]:
         achieved = server.achieved_rate()
         busiest = server.max_in_window(1.0)
         trips = server.throttle_trips
-    rec = latest_run_record(out)
+    rec = latest_run_record(out, "backfill")
     throttled = sum(1 for x in log if x.fault == "throttle")
     res = {"filings": sum(f.form_type.startswith("8-K") for f in filings), "configured_rate": rate,
            "requests": len(log), "achieved_rate": round(achieved, 2), "achieved_share": round(achieved / rate, 3),
@@ -674,8 +678,10 @@ def bench_write(ctx: Ctx) -> dict[str, Any]:
 
     # realistic rows: the transform's own output for generated filings, cloned with fresh accessions
     rng = random.Random(5)
+    n_base = ctx.args.write_rows or 75_000
+    n_templates = 200 if n_base >= 10_000 else 30
     templates: list[tuple[dict, list[dict]]] = []
-    for f in [f for f in plan_filings(300, dt.date(2021, 1, 4), seed=5) if f.form_type.startswith("8-K")][:200]:
+    for f in [f for f in plan_filings(300, dt.date(2021, 1, 4), seed=5) if f.form_type.startswith("8-K")][:n_templates]:
         meta = FilingMeta(f.accession_number, f.ciks[0], f.company_name, f.form_type, f.filing_date,
                           source_url="https://www.sec.gov/Archives/edgar/data/x", raw_sha256="0" * 64,
                           fetched_at=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), ciks=f.ciks)
@@ -698,7 +704,6 @@ def bench_write(ctx: Ctx) -> dict[str, Any]:
                              "company_name": fr["company_name"]} for x in iss])
         return b
 
-    n_base = ctx.args.write_rows or 75_000
     out = ctx.tmp / "write-out"
     t = time.perf_counter()
     base = steps.BatchResult()

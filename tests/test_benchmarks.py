@@ -1,0 +1,64 @@
+"""Smoke tests for the benchmark scripts: they run and produce what they claim. No timings asserted."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+
+def test_generate_mirror_mixes_eras_with_daily_indexes(tmp_path: Path) -> None:
+    from generate_mirror import generate
+
+    from edgar8k.extract.edgar_index import parse_index
+    from edgar8k.transform.filing_text import build_filing_text
+    from edgar8k.transform.sgml import parse_submission
+
+    info = generate(tmp_path, 60, per_day=30, processes=1)
+    assert info.n_8k == 60 and info.n_text > 0 and info.n_html > 0
+    assert info.bytes_html / info.n_html > info.bytes_text / info.n_text  # modern filings are bigger
+    idx = sorted((tmp_path / "Archives/edgar/daily-index").rglob("form.*.idx"))
+    assert len(idx) == len(info.days) >= 2
+    entries = [e for p in idx for e in parse_index(p.read_bytes()) if e.form_type.startswith("8-K")]
+    assert len({e.accession_number for e in entries}) == 60
+    eras = set()
+    for e in entries[:: 6]:
+        acc18 = e.accession_number.replace("-", "")
+        paths = [tmp_path / f"Archives/edgar/data/{c}/{acc18}/{e.accession_number}.txt" for c in e.ciks or (e.cik,)]
+        paths += [tmp_path / f"Archives/edgar/data/{c}/{e.accession_number}.txt" for c in e.ciks or (e.cik,)]
+        raw = next(p for p in paths if p.is_file()).read_bytes()
+        eras.add("html" if b"<html>" in raw else "text")
+        sub = parse_submission(raw)  # SGML + text only: the extractor's speed is benchmark 1's business
+        assert sub.accession_number == e.accession_number and sub.filing_date == e.filing_date
+        assert len(build_filing_text(sub).text) > 1000
+    assert eras == {"html", "text"}
+
+
+def test_run_py_quick_write_benchmark(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    r = subprocess.run([sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick", "--only", "write",
+                        "--write-rows", "1500", "--json", str(out), "--tmp", str(tmp_path)],
+                       capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Machine:" in r.stdout and "upsert one day" in r.stdout
+    data = json.loads(out.read_text())
+    assert data["mode"] == "quick" and data["machine"]["cores"] >= 1
+    assert data["machine"]["packages"]["pyarrow"]
+    w = data["results"]["write"]
+    assert w["partition_filings"] == 1500 and w["write_batch_seconds"] > 0
+    assert [r["benchmark"] for r in data["table"]] == ["write", "write"]
+    assert not list(tmp_path.glob("edgar8k-bench-*"))  # work folder removed
+
+
+def test_rss_sampler_reads_a_child_process() -> None:
+    from run import run_sampled
+
+    r = run_sampled([sys.executable, "-c", "import time; x = bytearray(50_000_000); time.sleep(1.0)"],
+                    dict(os.environ), timeout=30)
+    assert r["rc"] == 0 and r["samples"] >= 2
+    assert r["peak_rss_mb"] >= 40
