@@ -128,4 +128,5 @@ class Progress:
         text = self.describe()
         if final:
             text = text.rsplit(" ETA ", 1)[0] + " (done)"
-        print(text, file=self.stream, flush=True)
+        self.stream.write(text + "\n")  # not print(): a flow with log_prints would turn it into a log record
+        self.stream.flush()
