@@ -345,7 +345,8 @@ _AGREEMENT_NAME = re.compile(
     re.IGNORECASE,
 )
 _CLOSING_WORDS = re.compile(
-    r"\b(?:clos(?:ed|ing)|consummat(?:ed|ion)|completed|issued|sold|effective\s+date|settle(?:d|ment))\b", re.I)
+    r"\b(?:clos(?:ed|ing)|consummat(?:ed|ion)|completed|issued|sold|effective\s+date|settle(?:d|ment)|"
+    r"received\s+(?:an?\s+)?(?:\$[\d,.]+\s*(?:million|billion)?\s+)?(?:investment|proceeds|funding))\b", re.I)
 _PURCHASER_NAME = (
     r"(?P<name>(?:[A-Z][\w.&'-]*|&|of|and|de|la|L\.P\.)(?:[ ,]+(?:[A-Z][\w.&'-]*|&|of|de|la|L\.P\.|Inc\.|Ltd\.|LLC|"
     r"L\.L\.C\.|Co\.|N\.A\.|plc))*)"
@@ -1363,8 +1364,10 @@ def _set_dates(tx: Transaction, draft: _Draft, context: list[Sentence],
                 if closing is None and _CLOSING_WORDS.search(right[:200]):
                     closing = (d, s)
                 continue
-            if closing is None and re.search(r"(?:clos(?:e|ed|ing)|consummated|completed|issued|settle\w*)\s+"
-                                             r"(?:\w+\s+){0,3}on\s+(?:or\s+about\s+)?$", left, re.I):
+            if closing is None and (re.search(r"(?:clos(?:e|ed|ing)|consummated|completed|issued|settle\w*)\s+"
+                                              r"(?:\w+\s+){0,3}on\s+(?:or\s+about\s+)?$", left, re.I)
+                                    or re.search(r"\bclos(?:e|ing)\b[^.;$]{0,80}?\b(?:occur|take\s+place|be\s+completed)\s+"
+                                                 r"on\s+(?:or\s+about\s+)?$", left, re.I)):
                 closing = (d, s)
     if agreement:
         d, s = agreement
@@ -1415,6 +1418,11 @@ def _set_aggregate(tx: Transaction, draft: _Draft, context: list[Sentence]) -> N
             if re.search(r"\b(?:each|per|every)\s*$", left, re.I):
                 continue
             if re.search(r"\b(?:increase|decrease|adjust|reduc|termination\s+fee|fee)\w*\b[^$]{0,60}$", left, re.I):
+                continue
+            if re.match(r"\s+(?:equity\s+)?(?:investment|private\s+placement|registered\s+direct\s+offering|"
+                        r"(?:underwritten\s+)?(?:public\s+)?offering|financing)\b", s.text[q.end:q.end + 40], re.I) \
+                    and not re.search(r"\b(?:previous|prior|earlier|additional|up\s+to)\b[^$]{0,20}$", left, re.I):
+                totals.append((q, s))
                 continue
             if _AGGREGATE_LEFT.search(left):
                 if re.search(r"for\s+(?:a\s+)?purchase\s+price\s+of\s*$", left, re.I):
@@ -1535,8 +1543,8 @@ def _followup_target(secs: list[Security], kind: str, unit: str | None, text: st
     return (named or pool)[0]
 
 
-_EXPIRY_DATE_LEFT = re.compile(r"(?:until|through|expir\w*(?:\s+\w+){0,3}\s+(?:on|at)?|expiration\s+date\s+(?:of|is)|"
-                               r"terminat\w*\s+on|prior\s+to)\s*(?:5:00\s*p\.m\.[^,]*,\s*)?(?:on\s+)?$", re.I)
+_EXPIRY_DATE_LEFT = re.compile(r"(?:until|through|before|expir\w*(?:\s+\w+){0,3}\s+(?:on|at)?|expiration\s+date\s+(?:of|is)|"
+                               r"terminat\w*\s+on|prior\s+to)\s*(?:(?:5|five)[:.]?(?:00)?\s*p\.?m\.?[^,$]{0,40}?,?\s*)?(?:on\s+)?$", re.I)
 _EXPIRY_TERM_LEFT = re.compile(r"(?:expir\w*|term\s+of|period\s+of|exercisable\s+for|until\s+the|life\s+of)[^.;$]{0,40}$", re.I)
 
 
