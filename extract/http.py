@@ -13,7 +13,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import asdict, dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import requests
 import urllib3
@@ -159,8 +159,7 @@ def classify_403(body: bytes) -> str:
 def check_relative_path(path: str) -> str:
     """Reject absolute paths, '..' and odd characters before a path becomes a URL or a file name."""
     p = path.lstrip("/") if path.startswith("/Archives/") else path
-    parts = PurePosixPath(p).parts
-    if not p or p.startswith("/") or any(part in ("..", ".", "") for part in parts) or "\\" in p:
+    if not p or p.startswith("/") or any(part in ("..", ".", "") for part in p.split("/")):
         raise FetchError(path, "refusing a path that is absolute or contains '..'")
     if not re.fullmatch(r"[A-Za-z0-9._/\-]+", p):
         raise FetchError(path, "refusing a path with characters EDGAR never uses")

@@ -173,7 +173,8 @@ def test_size_caps_on_declared_and_decompressed_bytes(tmp_path):
 
 
 def test_refuses_paths_that_could_escape(edgar_client, tmp_path):
-    for bad in ["../etc/passwd", "Archives/../../x", "/etc/passwd", "Archives/edgar/data/1/a b.txt"]:
+    for bad in ["../etc/passwd", "Archives/../../x", "/etc/passwd", "Archives/edgar/data/1/a b.txt",
+                "Archives/./edgar", "Archives//edgar", "Archives\\..\\x", "Archives/edgar/%2e%2e/x"]:
         with pytest.raises(FetchError, match="refusing"):
             edgar_client.get(bad)
     local = EdgarClient(Settings(source=str(tmp_path)))
