@@ -171,3 +171,11 @@ def test_package_exports_lazily() -> None:
     assert edgar8k.read_issuances is api.read_issuances and edgar8k.extract_file is api.extract_file
     code = "import sys, edgar8k; assert 'pandas' not in sys.modules and 'pyarrow' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_extract_text_reads_html_like_text() -> None:
+    html = f"<html><body><p><b>Item 3.02 Unregistered Sales of Equity Securities.</b></p><p>{SIMPLE}</p></body></html>"
+    plain = api.extract_text(SIMPLE, filing_date="2024-05-03", company_name="Acme Widgets, Inc.")
+    marked = api.extract_text(html, filing_date="2024-05-03", company_name="Acme Widgets, Inc.")
+    cols = ["security_type", "shares", "price_per_share", "aggregate_consideration", "registration"]
+    assert marked[cols].equals(plain[cols])
