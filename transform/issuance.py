@@ -238,6 +238,63 @@ _NEGATIVE_SENTENCE = re.compile(
     r"shall\s+not\s+constitute\s+an\s+offer|not\s+an\s+offer\s+to\s+sell|no\s+offer,?\s+solicitation)\b",
     re.IGNORECASE,
 )
+_SOFT_NEGATIVE = re.compile(r"\b(?:repurchas\w*|tender(?:s|ed)?|tender\s+offers?|accepted\s+for\s+purchase)\b", re.I)
+_STRONG_SALE = re.compile(r"\bissuance\s+and\s+sale\s+by\s+(?:the\s+Company|us)\b|\b(?:the\s+Company|we)\s+(?:issued|sold)\b", re.I)
+_SALE_OF_NOTES = re.compile(
+    r"(?:issuance\s+and\s+sale|offer\s+and\s+sale|sale|offering|pricing|issuance)\s+(?:by\s+the\s+Company\s+)?(?:of\s+)?"
+    r"(?:(?:its|the|our|an?)\s+)?(?:(?:upsized|previously\s+announced|public|registered)\s+)*(?:offering\s+of\s+(?:the\s+|its\s+)?)?"
+    r"(?P<term>(?:\d{4}\s+|Senior\s+|New\s+)?(?:Notes|Debentures|Bonds))\b"
+    r"|\b(?:the\s+)?(?P<term2>(?:\d{4}\s+|Senior\s+|New\s+)?(?:Notes|Debentures|Bonds))\s+(?:were|was|have\s+been|will\s+be)\s+(?:sold|issued|priced)",
+)
+_NOTE_SERIES = re.compile(
+    r"(?:\d+(?:\.\d+)?\s?%\s+|Floating\s+Rate\s+)(?:[A-Z][\w-]*\s+){0,4}(?:Notes|Debentures|Bonds)\s+due\s+"
+    r"(?:[A-Z][a-z]+\s+\d{1,2},\s+)?\d{4}")
+
+
+def _is_negative(text: str) -> bool:
+    """A sentence about something other than the company selling its securities. Tender offers and
+    repurchases do not veto a sentence that also says the company issued or sold ('funded from the
+    issuance and sale by the Company of its ... Notes')."""
+    m = _NEGATIVE_SENTENCE.search(text)
+    if not m:
+        return False
+    if _SOFT_NEGATIVE.fullmatch(m.group(0)) and _STRONG_SALE.search(text):
+        rest = _SOFT_NEGATIVE.sub(" ", text)
+        return bool(_NEGATIVE_SENTENCE.search(rest))
+    return True
+
+
+def _series_mentions(text: str, region_text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Note series sold without an amount in the sentence: 'the issuance and sale by the Company ... of its
+    Floating Rate Senior Notes due 2024, 1.700% ... Notes due 2028'; 'The Notes were sold pursuant to an
+    Underwriting Agreement'. Series named elsewhere in the item are used when the sentence only says 'the Notes'."""
+    if any(m.security_type in ("note", "convertible_note") for m in mentions):
+        return []
+    sale = _SALE_OF_NOTES.search(text)
+    if not sale:
+        return []
+    def usable(src: str, m: re.Match[str]) -> bool:
+        left = src[max(0, m.start() - 60):m.start()]
+        right = src[m.end():m.end() + 60]
+        return not re.search(r"\b(?:outstanding|existing|tender\w*|redeem\w*|redemption|repurchas\w*)\b[^.;]{0,40}$", left, re.I) \
+            and not re.match(r"[^.;]{0,30}?\b(?:issued\s+by|outstanding)", right, re.I)
+    found = [m for m in _NOTE_SERIES.finditer(text) if usable(text, m)]
+    if not found and not re.search(r"\d{4}\s+(?:Notes|Debentures)", sale.group(0)):
+        found = [m for m in _NOTE_SERIES.finditer(region_text) if usable(region_text, m)]
+    titles: list[str] = []
+    for m in found:
+        t = " ".join(m.group(0).split())
+        if t not in titles:
+            titles.append(t)
+    if not titles:
+        term = sale.group("term") or sale.group("term2")
+        titles = [term]
+        pos = sale.start("term") if sale.group("term") else sale.start("term2")
+    else:
+        pos = sale.start()
+    return [_Mention(_note_type(t), t, pos, pos) for t in titles]
+
+
 _OPTION_GRANT = re.compile(r"\b(?:grant(?:ed|s)?|award(?:ed|s)?)\b[^.]{0,80}\boptions?\b|\boptions?\b[^.]{0,40}\bgrant", re.I)
 _AGENT_WARRANT = re.compile(
     r"\b(?:placement\s+agent|underwriter|representative|financial\s+advisor|finder|agent)(?:'s|s'|s)?\s+"
@@ -425,6 +482,7 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
                                                                                         min(region.end, region.start + 4000)):
             continue
         region_sentences = split_sentences(ft.text, region.start, region.end)
+        region_text = ft.text[region.start:region.end].replace("\n", " ")
         all_sentences.extend((region, s) for s in region_sentences)
         region_kind = _kind_of(" ".join(s.text for s in region_sentences if not _NEGATIVE_SENTENCE.search(s.text))[:6000])
         recap = False
@@ -439,7 +497,7 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
                 recaps.add((s.start, s.end))
                 continue
             recap = False
-            mentions = _sentence_mentions(s, ctx, following)
+            mentions = _sentence_mentions(s, ctx, following, region_text)
             if not mentions:
                 continue
             hint = next((m.kind_hint for m in mentions if m.kind_hint), None)
@@ -617,10 +675,10 @@ _GENERIC_SUBJECTS = frozenset({"the", "this", "such", "shares", "notes", "warran
                                "investors", "purchasers", "holders", "it", "we", "they", "sponsor"})
 
 
-def _sentence_mentions(s: Sentence, ctx: _FilingContext, following: str = "") -> list[_Mention]:
+def _sentence_mentions(s: Sentence, ctx: _FilingContext, following: str = "", region_text: str = "") -> list[_Mention]:
     text = s.text
     company_name = ctx.company_name
-    if not (_ISSUE_VERB.search(text) or _CONVERSION_OF_NOTES.search(text)) or _NEGATIVE_SENTENCE.search(text):
+    if not (_ISSUE_VERB.search(text) or _CONVERSION_OF_NOTES.search(text)) or _is_negative(text):
         return []
     if _OPTION_GRANT.search(text) and not re.search(r"warrant", text, re.I):
         return []
@@ -652,6 +710,7 @@ def _sentence_mentions(s: Sentence, ctx: _FilingContext, following: str = "") ->
         mentions = [m for m in mentions if not (m.principal_q and m.principal_q.start in surrendered)]
         mentions.extend(c for c in conversions if not any(m.start <= c.start < m.end for m in mentions))
     mentions.extend(_countless_mentions(text, mentions, money))
+    mentions.extend(_series_mentions(text, region_text, mentions))
     mentions.sort(key=lambda m: m.start)
     if not mentions:
         return []
@@ -1159,6 +1218,9 @@ def _add_mention(draft: _Draft, m: _Mention, s: Sentence) -> None:
 
 
 def _same(a: Security, b: Security) -> bool:
+    debt = ("note", "convertible_note")
+    if a.security_type in debt and b.security_type in debt and (_bare_title(a) or _bare_title(b)):
+        return True
     if a.security_type != b.security_type:
         return False
     if a.shares is not None and b.shares is not None:
@@ -1174,7 +1236,7 @@ def _same(a: Security, b: Security) -> bool:
 
 def _bare_title(s: Security) -> bool:
     """'the Debentures': a defined term that refers back to a series already named."""
-    return bool(re.fullmatch(r"(?:Notes?|Debentures?|Bonds?)", (s.security_title or "").strip()))
+    return bool(re.fullmatch(r"(?:\d{4}\s+|Senior\s+|New\s+)?(?:Notes?|Debentures?|Bonds?)", (s.security_title or "").strip()))
 
 
 def _round_number(n: int) -> bool:
