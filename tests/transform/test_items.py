@@ -34,7 +34,7 @@ def test_legacy_heading_punctuation(heading: str) -> None:
 
 
 def test_modern_items_with_split_number_and_table_cells() -> None:
-    text = ("Item 2. 02 Results of Operations and Financial Condition.\nOn May 1 the Company reported results.\n"
+    text = ("Item 2.  02 Results of Operations and Financial Condition.\nOn May 1 the Company reported results.\n"
             "Item 3.02 | Unregistered Sales of Equity Securities.\nThe Company issued 100 shares to the seller.\n"
             "ITEM 9.01. FINANCIAL STATEMENTS AND EXHIBITS\n(d) Exhibits\n")
     sections = split_items(text, NEW)
