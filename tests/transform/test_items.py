@@ -193,3 +193,9 @@ def test_hard_wrapped_references_and_body_lines_are_not_headings_or_titles() -> 
 def test_heading_under_a_section_line_is_still_a_heading() -> None:
     text = "Section 5 - Corporate Governance and Management\nItem 5.02. Departure of Directors\nMr. Smith resigned.\n"
     assert numbers(text, NEW) == ["5.02"]
+
+
+@pytest.mark.parametrize("heading", ["Item 2. 02 Results", "Item 2 .02 Results", "ITEM 2.02. RESULTS", "Item 2.\t02 Results",
+                                     "Item\t2.02\tResults"])
+def test_split_current_numbers(heading: str) -> None:
+    assert numbers(f"{heading}\nOn May 1 the Company reported its quarterly results.\n", NEW) == ["2.02"]
