@@ -148,6 +148,27 @@ def regions(ft: FilingText) -> list[Region]:
     return out
 
 
+_PROSPECTUS = re.compile(r"PROSPECTUS\s+SUPPLEMENT|Rule\s+424\s*\(b\)|Filed\s+Pursuant\s+to\s+Rule\s+424", re.I)
+_OFFERING_HEAD = re.compile(r"(?m)^[ \t]*THE\s+OFFERING[ \t]*$")
+_NEXT_HEAD = re.compile(r"(?m)^[ \t]*(?:RISK\s+FACTORS|USE\s+OF\s+PROCEEDS|SUMMARY\s+\w+|CAPITALIZATION|DILUTION)[ \t]*$")
+
+
+def _prospectus_regions(ft: FilingText) -> list[Region]:
+    """A prospectus (424B) states the deal on its cover and in 'The Offering'; the rest (capitalization,
+    dilution, earlier financings, descriptions of securities) is about everything else."""
+    if not _PROSPECTUS.search(ft.text[:2000]) or re.search(r"(?im)^[ \t|]*item[ \t]+\d", ft.text[:20000]):
+        return []
+    toc = re.search(r"(?m)^[ \t]*TABLE\s+OF\s+CONTENTS", ft.text)
+    cover_end = toc.start() if toc else min(len(ft.text), 8000)
+    out = [Region("PROSPECTUS", 0, cover_end)]
+    heads = [m for m in _OFFERING_HEAD.finditer(ft.text) if m.start() > cover_end + 2000]
+    if heads:
+        start = heads[0].start()
+        nxt = _NEXT_HEAD.search(ft.text, heads[0].end())
+        out.append(Region("PROSPECTUS", start, nxt.start() if nxt else min(len(ft.text), start + 8000)))
+    return out
+
+
 def _item_number(num: str) -> str:
     return num.lstrip("0") if "." not in num else num
 
@@ -472,7 +493,7 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
     all_sentences: list[tuple[Region, Sentence]] = []
     exhibit_list: list[Sentence] = []
     recaps: set[tuple[int, int]] = set()
-    for region in regions(ft):
+    for region in _prospectus_regions(ft) or regions(ft):
         if region.label in _EXHIBIT_ITEMS:
             exhibit_list.extend(split_sentences(ft.text, region.start, region.end))
             continue
