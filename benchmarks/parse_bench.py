@@ -83,7 +83,11 @@ def bench_html(docs: Sequence[tuple[str, str]], passes: int, with_edgartools: bo
         warnings.simplefilter("ignore")
         rows.append(("bs4('lxml').get_text (reference)", median_seconds(bs4_text, passes)))
     if with_edgartools:
-        from edgar.documents import parse_html
+        try:
+            from edgar.documents import parse_html
+        except ImportError:
+            print("    edgartools is not installed (pip install edgartools): its column is skipped")
+            return rows
 
         def edgartools_text() -> None:
             for b in bodies:
