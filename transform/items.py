@@ -23,14 +23,15 @@ MODERN_ITEMS = frozenset({
 })
 LEGACY_ITEMS = frozenset(str(i) for i in range(1, 13))
 
-_NUM = r"(\d{1,2}(?:[ \t]{0,2}\.[ \t]{0,2}\d{2}(?!\d))?)(?:\([a-z0-9]{1,3}\))*"
+_NUMBER = r"\d{1,2}(?:[ \t]{0,2}\.[ \t]{0,2}\d{2}(?!\d))?"  # "5", "3.02", "2. 02"
+_SUBPARTS = r"(?:\([a-z0-9]{1,3}\))*"  # "1.01(a)"
 _HEADING = re.compile(
-    r"^[ \t|*]*ITEMS?[ \t]*" + _NUM
-    + r"((?:[ \t]*(?:,|and|&|,[ \t]*and)[ \t]*(?:ITEMS?[ \t]*)?\d{1,2}(?:[ \t]{0,2}\.[ \t]{0,2}\d{2}(?!\d))?(?:\([a-z0-9]{1,3}\))*)*)"
+    r"^[ \t|*]*ITEMS?[ \t]*(" + _NUMBER + ")" + _SUBPARTS
+    + r"((?:[ \t]*(?:,|and|&|,[ \t]*and)[ \t]*(?:ITEMS?[ \t]*)?" + _NUMBER + _SUBPARTS + ")*)"
     + r"[ \t]*(?:[.:)\-\u2014|][ \t.:|\-\u2014]*)?(.*)$",
     re.I | re.M,
 )
-_MORE = re.compile(r"\d{1,2}(?:[ \t]{0,2}\.[ \t]{0,2}\d{2}(?!\d))?")
+_MORE = re.compile(_NUMBER)
 _PAREN = re.compile(r"\([a-z0-9]{1,3}\)", re.I)
 _MIN_BODY = 20
 _SENTENCE_END = re.compile(r"\.\s+(?=[A-Z0-9(\"'])")
