@@ -864,7 +864,7 @@ def _count_mention(text: str, q: Quantity, company_name: str | None) -> _Mention
     if re.match(r"\s*(?:of\s+(?:the\s+Company|its|our)\s*)?(?:\([^)]{0,60}\)\s*)?,?\s*(?:(?:issued\s+and\s+)?outstanding|then\s+outstanding|remain\s+outstanding|reserved|"
                 r"authorized|held\s+by|beneficially|underlying\s+(?:outstanding|existing))", tail, re.I):
         return None
-    if re.search(r"(?:there\s+(?:were|are|will\s+be)|outstanding|bringing|increas\w+\s+(?:the\s+)?(?:number|total)|"
+    if re.search(r"(?:there\s+(?:were|are|will\s+be)|outstanding(?:\s+(?:after|before|following|immediately)\s+(?:\w+\s+){0,4})?|bringing|increas\w+\s+(?:the\s+)?(?:number|total)|"
                  r"reserved\s+for|authoriz\w+)\s*[\w\s]{0,30}$", left, re.I):
         return None
     if _OVERALLOTMENT_OPTION.search(left[-80:]) and not re.search(r"exercised", left, re.I):
@@ -1449,7 +1449,7 @@ def _set_dates(tx: Transaction, draft: _Draft, context: list[Sentence],
                 continue
             if closing is None and (re.search(r"(?:clos(?:e|ed|ing)|consummated|completed|issued|settle\w*)\s+"
                                               r"(?:\w+\s+){0,3}on\s+(?:or\s+about\s+)?$", left, re.I)
-                                    or re.search(r"\bclos(?:e|ing)\b[^.;$]{0,80}?\b(?:occur|take\s+place|be\s+completed)\s+"
+                                    or re.search(r"\b(?:clos(?:e|ing)|delivery)\b[^.;$]{0,80}?\b(?:occur|take\s+place|be\s+completed|be\s+made)\s+"
                                                  r"on\s+(?:or\s+about\s+)?$", left, re.I)):
                 closing = (d, s)
     if agreement:
