@@ -141,10 +141,19 @@ def reprocess_records(records: Iterable[tuple[RawRecord, FilingMeta]]) -> BatchR
 def write_run_record(out: str, flow: str, started: dt.datetime, record: dict[str, Any]) -> str:
     fs, root = resolve_fs(out)
     name = f"{root}/_runs/{started.strftime('%Y%m%dT%H%M%S')}-{flow}-{os.getpid()}.json"
-    fs.create_dir(f"{root}/_runs", recursive=True)
+    _make_dir(fs, f"{root}/_runs")
     with fs.open_output_stream(name) as f:
         f.write(json.dumps(record, indent=2, sort_keys=True, default=str).encode())
     return name
+
+
+def _make_dir(fs: Any, path: str) -> None:
+    """Folders exist only on local disks; on object stores a 'folder' is an empty marker object that
+    makes pandas.read_parquet fail (docs/storage.md), so none is made there."""
+    import pyarrow.fs as pafs
+
+    if isinstance(fs, pafs.LocalFileSystem):
+        fs.create_dir(path, recursive=True)
 
 
 def read_state(out: str) -> dict[str, Any]:
@@ -159,7 +168,7 @@ def read_state(out: str) -> dict[str, Any]:
 
 def write_state(out: str, state: dict[str, Any]) -> None:
     fs, root = resolve_fs(out)
-    fs.create_dir(root, recursive=True)
+    _make_dir(fs, root)
     tmp = f"{root}/._state.json.tmp"
     with fs.open_output_stream(tmp) as f:
         f.write(json.dumps(state, indent=2, sort_keys=True).encode())
