@@ -103,10 +103,11 @@ def publish_summary(summary: dict[str, Any], logger: Any) -> None:
     c = summary["counts"]
     line = (f"{c.get('filings', 0)} filings ({c.get('ok', 0)} ok, {c.get('fetch_error', 0)} fetch errors, "
             f"{c.get('parse_error', 0)} parse errors), {c.get('filings_with_issuance', 0)} with issuances, "
-            f"{c.get('issuance_rows', 0)} issuance rows in {summary['elapsed_seconds']:.1f}s")
+            f"{c.get('issuance_rows', 0)} issuance rows ({c.get('flagged_rows', 0)} with data-check flags) "
+            f"in {summary['elapsed_seconds']:.1f}s")
     logger.info(line)
     rows = [{"day": d, **{k: v.get(k, 0) for k in ("filings", "ok", "fetch_error", "parse_error",
-                                                  "filings_with_issuance", "issuance_rows")}}
+                                                  "filings_with_issuance", "issuance_rows", "flagged_rows")}}
             for d, v in summary["per_day"].items()]
     try:
         create_table_artifact(rows or [{"day": "-", "filings": 0}], key=f"{summary['flow']}-days",

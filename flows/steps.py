@@ -62,10 +62,15 @@ class BatchResult:
         self.issuances.extend(issuances)
         c = self.per_day.setdefault(day.isoformat(), Counter())
         status = filing["status"]
+        flagged = [r for r in issuances if r.get("quality_flags")]
+        for r in flagged:
+            log.warning("%s: issuance row %s/%s kept with data-check flags %s", filing["accession_number"],
+                        r.get("transaction_index"), r.get("security_index"), ",".join(r["quality_flags"]))
         for counter in (self.counts, c):
             counter["filings"] += 1
             counter[status] += 1
             counter["issuance_rows"] += len(issuances)
+            counter["flagged_rows"] += len(flagged)
             counter["filings_with_issuance"] += int(bool(filing.get("has_issuance")))
         if status != "ok":
             self.failures.append({"accession_number": filing["accession_number"], "day": day.isoformat(),

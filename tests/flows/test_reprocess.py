@@ -98,6 +98,20 @@ def test_a_stored_filing_without_a_date_is_counted_not_dropped(tmp_path):
     assert result.failures[0]["error"] == "no filing date in header or output"
 
 
+def test_rows_failing_data_checks_are_kept_counted_and_logged(caplog):
+    import datetime as dt
+
+    from edgar8k.flows.steps import BatchResult
+
+    result = BatchResult()
+    rows = [{"transaction_index": 0, "security_index": 0, "quality_flags": ["expiration_not_after_issue"]},
+            {"transaction_index": 0, "security_index": 1, "quality_flags": []}]
+    result.add(dt.date(2021, 1, 4), {"accession_number": "0000000001-21-000001", "status": "ok",
+                                     "has_issuance": True}, rows)
+    assert result.counts["flagged_rows"] == 1 and result.issuances == rows
+    assert "expiration_not_after_issue" in caplog.text
+
+
 def test_cli_names_a_missing_raw_store_in_one_line(tmp_path, capsys):
     code = main(["reprocess", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err.strip()
