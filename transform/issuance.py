@@ -1549,11 +1549,72 @@ def _set_purchasers(tx: Transaction, draft: _Draft, context: list[Sentence], com
             if not re.search(r"\b(?:issued|sold|sell|issue|purchase\s+agreement|subscription\s+agreement|"
                              r"securities\s+purchase|stock\s+purchase|note\s+purchase|exchange\s+agreement)", verb_window + m.group(0), re.I):
                 continue
+            parts = [p.strip() for p in re.split(r",\s+(?:and\s+)?(?=[A-Z0-9])", name)]
+            if len(parts) > 1 and sum(bool(_ENTITY_SUFFIX.search(p)) for p in parts) > 1:
+                pieces = [p for p in parts if _ENTITY_SUFFIX.search(p)]
+            else:
+                pieces = [name]
+            for piece in pieces:
+                if piece and piece not in names:
+                    names.append(piece)
+                    at = s.text.find(piece, m.start("name"))
+                    tx.field_evidence.append(Evidence("purchasers", piece, s.start + at, s.start + at + len(piece)))
+    full_text = " ".join(x.text for x in context)
+    terms = _defined_terms(full_text)
+    for s in draft.sentences:
+        for name, start in _more_purchasers(s.text, terms, company_name):
             if name not in names:
                 names.append(name)
-                tx.field_evidence.append(Evidence("purchasers", name, s.start + m.start("name"),
-                                                  s.start + m.start("name") + len(name)))
+                tx.field_evidence.append(Evidence("purchasers", name, s.start + start, s.start + start + len(name)))
     tx.purchasers = names
+
+
+_DEFINED = re.compile(
+    r"(?P<full>[A-Z][\w.&'-]*(?:[ ,]+(?:[A-Z][\w.&'-]*|&|of|de|L\.P\.|Inc\.|Ltd\.|LLC|Co\.)){0,8})\s*\(\s*(?:the\s+|collectively,?\s+(?:the\s+)?)?"
+    r"[\"']([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})[\"']\s*\)")
+_LIST_AGREEMENT = re.compile(
+    r"(?:securities|stock|share|unit|note|warrant|subscription|exchange|investment)?\s*(?:purchase\s+)?(?:agreement|agreements)"
+    r"[^.;]{0,60}?\b(?:by\s+and\s+)?(?:among|between|with)\s+(?P<list>[^;()]{5,300}?)(?=\s*\(|,?\s+pursuant|,?\s+under\s+which|,?\s+whereby|;|$)",
+    re.IGNORECASE)
+_PERSON = re.compile(r"\b(?:Mr|Ms|Mrs|Dr)\.\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+){1,2})\s+(?:also\s+)?"
+                     r"(?:received|purchased|acquired|subscribed)")
+
+
+def _defined_terms(text: str) -> dict[str, str]:
+    """'Mudrick Capital Acquisition Holdings LLC (the "Sponsor")' -> {'Sponsor': 'Mudrick Capital ... LLC'}."""
+    out: dict[str, str] = {}
+    for m in _DEFINED.finditer(text):
+        full = re.sub(r"^(?:(?:and|with|to|by|between|among|On|In)\s+)+", "", m.group("full")).strip(" ,")
+        if _ENTITY_SUFFIX.search(full):
+            out.setdefault(m.group(2), full)
+    return out
+
+
+def _more_purchasers(text: str, terms: dict[str, str], company_name: str | None) -> list[tuple[str, int]]:
+    """Purchasers named as parties to the purchase agreement, by a defined short name ('sold to the
+    Sponsor'), or as a person who received the securities ('Mr. John E. Feltl also received ...')."""
+    out: list[tuple[str, int]] = []
+
+    def keep(name: str) -> bool:
+        return bool(name) and not (company_name and _same_entity(name, company_name)) and not _NOT_PURCHASER.match(name)
+
+    for m in re.finditer(r"\b(?:sold|issued|sell|issue)\b[^.;]{0,120}?\bto\s+(?:the\s+)?([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})", text):
+        full = terms.get(m.group(1))
+        if full and keep(full) and not _INTERMEDIARY.match(text[m.end():]):
+            out.append((full, m.start(1)))
+    intermediaries = re.search(r"underwrit|initial\s+purchaser|representatives?\b|\bagents?\b|dealers?\b|placement",
+                               text, re.I)
+    for m in [] if intermediaries else _LIST_AGREEMENT.finditer(text):
+        if not re.search(r"purchase|subscription|exchange|investment", m.group(0), re.I):
+            continue
+        for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group("list")):
+            part = re.sub(r"^(?:each\s+of\s+|the\s+)", "", part.strip()).strip()
+            if part and _ENTITY_SUFFIX.search(part) and keep(part) and re.match(r"[A-Z0-9]", part) and len(part) < 80:
+                out.append((part, m.start("list") + m.group("list").find(part)))
+    for m in _PERSON.finditer(text):
+        if keep(m.group("name")):
+            out.append((m.group("name"), m.start("name")))
+    return out
 
 
 def _same_entity(a: str, b: str) -> bool:
