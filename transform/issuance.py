@@ -22,7 +22,7 @@ from edgar8k.transform.numbers import (
     Quantity, Term, add_term, find_dates, find_money, find_numbers, find_terms, fraction_word,
 )
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 
 # ---------------------------------------------------------------------------------------------
 # Sentences
@@ -262,9 +262,10 @@ _NEGATIVE_SENTENCE = re.compile(
 _SOFT_NEGATIVE = re.compile(r"\b(?:repurchas\w*|tender(?:s|ed)?|tender\s+offers?|accepted\s+for\s+purchase)\b", re.I)
 _STRONG_SALE = re.compile(r"\bissuance\s+and\s+sale\s+by\s+(?:the\s+Company|us)\b|\b(?:the\s+Company|we)\s+(?:issued|sold)\b", re.I)
 _SALE_OF_NOTES = re.compile(
-    r"(?:issuance\s+and\s+sale|offer\s+and\s+sale|sale|offering|pricing|issuance)\s+(?:by\s+the\s+Company\s+)?(?:of\s+)?"
+    r"(?:issuance\s+and\s+sale|offer\s+and\s+sale|sale|offering|pricing|issuance)\s+(?:by\s+the\s+Company\s+)?"
+    r"(?:on\s+[A-Z][a-z]+\s+\d{1,2},\s+\d{4},?\s+)?(?:of\s+)?"
     r"(?:(?:its|the|our|an?)\s+)?(?:(?:upsized|previously\s+announced|public|registered)\s+)*(?:offering\s+of\s+(?:the\s+|its\s+)?)?"
-    r"(?P<term>(?:\d{4}\s+|Senior\s+|New\s+)?(?:Notes|Debentures|Bonds))\b"
+    r"(?:(?:\d+(?:\.\d+)?%|Floating|Fixed|Rate|Senior|Secured|Unsecured|Subordinated|Sustainability-Linked)\s+){0,5}(?P<term>(?:\d{4}\s+|Senior\s+|New\s+)?(?:Notes|Debentures|Bonds))\b"
     r"|\b(?:the\s+)?(?P<term2>(?:\d{4}\s+|Senior\s+|New\s+)?(?:Notes|Debentures|Bonds))\s+(?:were|was|have\s+been|will\s+be)\s+(?:sold|issued|priced)",
 )
 _NOTE_SERIES = re.compile(

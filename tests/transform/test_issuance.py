@@ -228,3 +228,29 @@ def test_merger_exchange_ratio_is_acquisition_consideration_without_a_count() ->
     (t,) = extract(text)
     assert t.offering_type == "acquisition_consideration"
     assert [(s.security_type, s.shares) for s in t.securities] == [("common_stock", None)]
+
+
+def test_note_series_sold_without_amounts_are_rows_with_no_principal() -> None:
+    text = ("Item 8.01.\n\nThe Tender Offer was funded from the net proceeds from the issuance and sale by the Company on "
+            "October 5, 2021 of its Floating Rate Senior Notes due 2024 and 2.100% Senior Notes due 2031.")
+    (t,) = extract(text, event=dt.date(2021, 10, 5))
+    assert [(s.security_type, s.security_title, s.principal_amount) for s in t.securities] == [
+        ("note", "Floating Rate Senior Notes due 2024", None), ("note", "2.100% Senior Notes due 2031", None)]
+
+
+def test_recap_of_an_earlier_closing_is_not_reported_again() -> None:
+    text = ("Item 8.01.\n\nAs previously reported, on February 12, 2018, the Company consummated its initial public "
+            "offering of 20,000,000 units. 6,500,000 of the Private Placement Warrants were sold to the Sponsor. "
+            "On February 28, 2018, the Company consummated a private sale of an additional 240,000 Private Placement "
+            "Warrants, generating gross proceeds of $240,000.")
+    (t,) = extract(text, event=dt.date(2018, 2, 28))
+    assert [(s.security_type, s.shares) for s in t.securities] == [("warrant", 240000)]
+    assert t.aggregate_consideration == Decimal(240000)
+
+
+def test_purchaser_named_by_its_defined_short_name() -> None:
+    text = ("Item 3.02.\n\nOn January 4, 2021, Acme Corp issued an unsecured promissory note in the principal amount of "
+            "$1,500,000 to Alpha Capital Holdings LLC (the \"Sponsor\"). On January 5, 2021, Acme Corp sold 500,000 "
+            "shares of common stock at $2.00 per share to the Sponsor in a private placement under Section 4(a)(2).")
+    txs = extract(text)
+    assert any(t.purchasers == ["Alpha Capital Holdings LLC"] for t in txs)
