@@ -174,6 +174,13 @@ def _item_number(num: str) -> str:
 
 
 _EXHIBIT_ITEMS = {"7", "9.01", "13"}
+_SUBSIDIARY_ISSUER = re.compile(
+    r"(?:offering|sale|issuance|notes?)\s+(?:of\s+[^.;]{0,60}?\s+)?(?:by|issued\s+by)\s+[A-Z][^;]{0,200}?\b(?:an?|its)\s+"
+    r"(?:(?:indirect|direct|newly\s+formed|wholly[- ]owned|majority[- ]owned|consolidated)[,]?\s+)*subsidiary"
+    r"|\b(?:an?|its)\s+(?:(?:indirect|direct|wholly[- ]owned|majority[- ]owned)\s+)*subsidiary\s+of\s+[^;]{0,80}?,\s+"
+    r"(?:closed|completed|priced|issued|sold)\b", re.IGNORECASE)
+_REGISTRANT_SELLS = re.compile(r"\b(?:the\s+Company|the\s+Registrant|we)\s+(?:has\s+|have\s+|also\s+)?(?:issued|sold|closed|completed|priced|agreed\s+to\s+(?:issue|sell))\b",
+                               re.IGNORECASE)
 _RECAP = re.compile(r"\W*As\s+(?:previously|was|we)\s+(?:previously\s+)?(?:reported|disclosed|announced)", re.I)
 _NON_ISSUANCE_ITEMS = {"1.02", "2.02", "2.05", "2.06", "4.01", "4.02", "5.04", "5.05", "5.07", "6", "4", "9"}
 _LEGAL_AGREEMENT = re.compile(r"\bWHEREAS\b|NOW,\s+THEREFORE|\bARTICLE\s+(?:I|1)\b|AGREEMENT\s+AND\s+PLAN\s+OF\s+MERGER|"
@@ -508,6 +515,7 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
         all_sentences.extend((region, s) for s in region_sentences)
         region_kind = _kind_of(" ".join(s.text for s in region_sentences if not _NEGATIVE_SENTENCE.search(s.text))[:6000])
         recap = False
+        subsidiary_deal = bool(_SUBSIDIARY_ISSUER.search(region_text))
         for k, s in enumerate(region_sentences):
             following = " ".join(x.text for x in region_sentences[k + 1:k + 3]) + " " + " ".join(
                 x.text for x in region_sentences if _UNIT_COMPOSITION.search(x.text))
@@ -520,6 +528,8 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
                 continue
             recap = False
             mentions = _sentence_mentions(s, ctx, following, region_text)
+            if mentions and subsidiary_deal and not _REGISTRANT_SELLS.search(s.text):
+                continue
             if not mentions:
                 continue
             hint = next((m.kind_hint for m in mentions if m.kind_hint), None)

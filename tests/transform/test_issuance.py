@@ -254,3 +254,11 @@ def test_purchaser_named_by_its_defined_short_name() -> None:
             "shares of common stock at $2.00 per share to the Sponsor in a private placement under Section 4(a)(2).")
     txs = extract(text)
     assert any(t.purchasers == ["Alpha Capital Holdings LLC"] for t in txs)
+
+
+def test_notes_sold_by_a_subsidiary_are_not_the_registrants() -> None:
+    text = ("Item 8.01.\n\nOn March 10, 2021, Acme Group Inc. (the \"Company\") announced the pricing of the private "
+            "offering by Acme Operating, Inc. (\"Acme Op\"), an indirect wholly owned subsidiary of the Company. An "
+            "aggregate of $3.5 billion in principal amount of 5.50% senior secured notes due 2026 are expected to be "
+            "issued on March 24, 2021.")
+    assert extract(text, event=dt.date(2021, 3, 10), company="Acme Group Inc.") == []
