@@ -197,10 +197,11 @@ def read_table(table: str, out: str, *, years: Iterable[int] | None = None, ciks
 
 @contextlib.contextmanager
 def output_lock(out: str) -> Iterator[None]:
-    """Refuse a second run on the same local output folder while one is writing."""
+    """Refuse a second run on the same output while one is writing."""
     fs, root = resolve_fs(out)
     if not isinstance(fs, pafs.LocalFileSystem):
-        yield
+        with _object_store_lock(fs, root):
+            yield
         return
     Path(root).mkdir(parents=True, exist_ok=True)
     lock = Path(root) / LOCK_FILE
@@ -222,6 +223,37 @@ def output_lock(out: str) -> Iterator[None]:
         yield
     finally:
         lock.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _object_store_lock(fs: pafs.FileSystem, root: str) -> Iterator[None]:
+    """Best effort on object stores (no create-if-absent in pyarrow): refuse when a lock object exists,
+    else write ours and read it back, so of two runs starting together the one overwritten backs off."""
+    lock = f"{root}/{LOCK_FILE}"
+    me = {"pid": os.getpid(), "host": socket.gethostname(), "token": uuid.uuid4().hex}
+    holder = _read_lock_object(fs, lock)
+    if holder and holder.get("host") == me["host"] and not _pid_alive(int(holder.get("pid", 0))):
+        holder = None  # left by a run that was killed on this machine
+    if holder is None:
+        with fs.open_output_stream(lock) as f:
+            f.write(json.dumps(me).encode())
+        holder = _read_lock_object(fs, lock)
+    if not holder or holder.get("token") != me["token"]:
+        raise OutputLocked(f"{root} is being written by another edgar8k run ({holder}); wait for it to "
+                           f"finish, or delete {lock} if that run is gone")
+    try:
+        yield
+    finally:
+        if (_read_lock_object(fs, lock) or {}).get("token") == me["token"]:
+            fs.delete_file(lock)
+
+
+def _read_lock_object(fs: pafs.FileSystem, lock: str) -> dict[str, Any] | None:
+    try:
+        with fs.open_input_stream(lock) as f:
+            return json.loads(f.read())
+    except (FileNotFoundError, OSError, ValueError):
+        return None
 
 
 def _lock_holder(lock: Path) -> dict[str, Any] | None:

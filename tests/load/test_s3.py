@@ -70,7 +70,8 @@ def test_backfill_to_s3_reads_back_with_every_reader(s3, backfilled):
 
     objects = _objects(s3, "out/")
     assert "out/issuances/filing_year=2001/part-0.parquet" in objects
-    assert not [k for k in objects if k.endswith("/")], "directory markers break pandas.read_parquet"
+    markers = [k for k in objects if k.endswith("/") and k.startswith(("out/filings", "out/issuances"))]
+    assert not markers, "directory markers inside a table break pandas.read_parquet"
     ours = read_table("issuances", backfilled)
     assert sorted(ours.loc[ours["accession_number"] == SEED_ACC, "shares"].tolist()) == [125_000, 1_250_000]
 
@@ -98,3 +99,17 @@ def test_reprocess_from_s3_raw_to_s3_out_gives_the_same_bytes(s3, backfilled):
 
     assert parquet("out2/") == parquet("out/") and parquet("out/")
     assert [k for k in _objects(s3, "out2/_runs/")], "run record beside the data"
+
+
+def test_a_second_run_on_the_same_s3_output_is_refused(s3):
+    from edgar8k.load.parquet import OutputLocked, output_lock
+
+    out = _uri(s3, "locked")
+    with output_lock(out):
+        assert "locked/_edgar8k.lock" in _objects(s3, "locked/")
+        with pytest.raises(OutputLocked, match="being written by another edgar8k run"):
+            with output_lock(out):
+                pass
+    assert "locked/_edgar8k.lock" not in _objects(s3, "locked/"), "the lock is removed when the run ends"
+    with output_lock(out):  # and the output is free again
+        pass
