@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from edgar8k.transform.model import Evidence, FilingText, Security, Transaction
+from edgar8k.transform.model import Evidence, FilingText, Security, Segment, Transaction
 from edgar8k.transform.numbers import (
     Quantity, Term, add_term, find_dates, find_money, find_numbers, find_terms, fraction_word,
 )
@@ -128,7 +128,6 @@ def regions(ft: FilingText) -> list[Region]:
     out: list[Region] = []
     segments = ft.segments or ()
     if not segments:
-        from edgar8k.transform.model import Segment
         segments = (Segment("8-K", 0, len(ft.text)),)
     for seg in segments:
         if seg.label.upper().startswith("EX-"):
@@ -372,7 +371,6 @@ _AGGREGATE_LEFT = re.compile(
     re.IGNORECASE,
 )
 _NET_LEFT = re.compile(r"net\s+(?:cash\s+)?proceeds[^$]{0,40}$|net\s+of[^$]{0,30}$", re.IGNORECASE)
-_FOR_PRICE_LEFT = re.compile(r"\bfor\s+(?:a\s+)?(?:purchase\s+price\s+of\s+|cash\s+consideration\s+of\s+)?$", re.I)
 _PURCHASE_PRICE_LEFT = re.compile(
     r"(?:(?:public\s+)?offering\s+price|purchase\s+price|sale\s+price|issue\s+price|subscription\s+price|price)"
     r"(?:\s+to\s+the\s+public)?(?:\s+of)?\s*$|\bat\s+$|\bfor\s+$",
@@ -536,7 +534,7 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
             kind = hint or _kind_of(s.text) or _recent_kind(region_sentences, k) or region_kind or "other"
             draft = drafts.get(kind)
             if draft is None:
-                draft = drafts[kind] = _Draft(kind, source_item=_source_label(region))
+                draft = drafts[kind] = _Draft(kind, source_item=region.label)
                 order.append(kind)
             draft.sentences.append(s)
             for m in mentions:
@@ -602,10 +600,6 @@ def _too_weak(draft: _Draft) -> bool:
                  r"in\s+exchange\s+for|consideration)\b", text, re.I):
         return False
     return all(sec.price_per_share is None and sec.principal_amount is None for sec, _ in draft.securities)
-
-
-def _source_label(region: Region) -> str | None:
-    return region.label
 
 
 def _merge_generic(drafts: dict[str, _Draft], order: list[str]) -> None:
@@ -750,7 +744,7 @@ def _sentence_mentions(s: Sentence, ctx: _FilingContext, following: str = "", re
     _stated_values(text, mentions, money)
     _expand_units(text, mentions, following)
     mentions = _drop_parts(mentions)
-    return [m for m in mentions if not _AGENT_WARRANT_RE_near(text, m)]
+    return [m for m in mentions if not _is_agent_warrant(text, m)]
 
 
 def _drop_parts(mentions: list[_Mention]) -> list[_Mention]:
@@ -766,7 +760,7 @@ def _drop_parts(mentions: list[_Mention]) -> list[_Mention]:
     return out
 
 
-def _AGENT_WARRANT_RE_near(text: str, m: _Mention) -> bool:
+def _is_agent_warrant(text: str, m: _Mention) -> bool:
     if m.security_type not in ("warrant",):
         return False
     window = text[max(0, m.start - 80):m.end + 120]
