@@ -512,11 +512,12 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
         region_text = ft.text[region.start:region.end].replace("\n", " ")
         all_sentences.extend((region, s) for s in region_sentences)
         region_kind = _kind_of(" ".join(s.text for s in region_sentences if not _NEGATIVE_SENTENCE.search(s.text))[:6000])
+        compositions = " ".join(x.text for x in region_sentences if "unit" in x.text.lower()
+                                and _UNIT_COMPOSITION.search(x.text))
         recap = False
         subsidiary_deal = bool(_SUBSIDIARY_ISSUER.search(region_text))
         for k, s in enumerate(region_sentences):
-            following = " ".join(x.text for x in region_sentences[k + 1:k + 3]) + " " + " ".join(
-                x.text for x in region_sentences if _UNIT_COMPOSITION.search(x.text))
+            following = " ".join(x.text for x in region_sentences[k + 1:k + 3]) + " " + compositions
             if _RECAP.match(s.text):
                 recap = True
                 recaps.add((s.start, s.end))

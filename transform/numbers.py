@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 SCALES = {
     "thousand": Decimal(1_000), "million": Decimal(1_000_000), "billion": Decimal(1_000_000_000),
@@ -54,6 +55,7 @@ MONEY_RE = re.compile(
     rf"|(?P<qual2>{_QUALIFIER})?(?P<num2>{_DIGITS})(?P<scale2>{_SCALE})?\s(?P<cur2>dollars|U\.S\. dollars|USD|EUR|euros?)\b",
     re.IGNORECASE,
 )
+_MONEY_HINT = re.compile(r"[$€£¥]|USD|EUR|GBP|CHF|JPY|dollars|euros?", re.IGNORECASE)
 NUMBER_RE = re.compile(
     rf"(?<![\w$.,/])(?P<qual>{_QUALIFIER})?(?P<num>{_DIGITS})(?P<scale>\s*(?:thousand|million|billion)\b)?(?![\w/])",
     re.IGNORECASE,
@@ -155,7 +157,14 @@ def _currency_code(cur: str | None) -> str | None:
 
 def find_money(text: str) -> list[Quantity]:
     """Every amount of money: '$5,000,000', 'approximately $5.0 million', '$.75', 'US$1.2 billion'."""
+    return list(_find_money(text))
+
+
+@lru_cache(maxsize=8192)
+def _find_money(text: str) -> tuple[Quantity, ...]:
     out: list[Quantity] = []
+    if not _MONEY_HINT.search(text):
+        return ()
     for m in MONEY_RE.finditer(text):
         num = m.group("num") or m.group("num2")
         qual = (m.group("qual") or m.group("qual2") or "").lower()
@@ -168,7 +177,7 @@ def find_money(text: str) -> list[Quantity]:
         start = m.start() + len(m.group("qual") or m.group("qual2") or "")
         out.append(Quantity(value, text[start:m.end()], start, m.end(), True, _currency_code(cur),
                             "approx" in qual or "about" in qual, "up to" in " ".join(qual.split())))
-    return out
+    return tuple(out)
 
 
 def find_numbers(text: str) -> list[Quantity]:
@@ -238,6 +247,11 @@ def _year(y: str) -> int:
 
 def find_dates(text: str) -> list[DateMention]:
     """Every full calendar date; impossible dates (February 30) are skipped, not guessed."""
+    return list(_find_dates(text))
+
+
+@lru_cache(maxsize=8192)
+def _find_dates(text: str) -> tuple[DateMention, ...]:
     out: list[DateMention] = []
     for m in DATE_RE.finditer(text):
         if m.group("m1"):
@@ -251,7 +265,7 @@ def find_dates(text: str) -> list[DateMention]:
         except (TypeError, ValueError):
             continue
         out.append(DateMention(value, m.group(0), m.start(), m.end()))
-    return out
+    return tuple(out)
 
 
 def parse_date(s: str) -> dt.date | None:
