@@ -871,7 +871,7 @@ def _count_mention(text: str, q: Quantity, company_name: str | None) -> _Mention
                 r"authorized|held\s+by|beneficially|underlying\s+(?:outstanding|existing))", tail, re.I):
         return None
     if re.search(r"(?:there\s+(?:were|are|will\s+be)|outstanding(?:\s+(?:after|before|following|immediately)\s+(?:\w+\s+){0,4})?|bringing|increas\w+\s+(?:the\s+)?(?:number|total)|"
-                 r"reserved\s+for|authoriz\w+)\s*[\w\s]{0,30}$", left, re.I):
+                 r"reserved\s+for|authoriz\w+)\s*[\w\s|:]{0,30}$", left, re.I):
         return None
     if _OVERALLOTMENT_OPTION.search(left[-80:]) and not re.search(r"exercised", left, re.I):
         return None
