@@ -1321,6 +1321,7 @@ def _finish(draft: _Draft, all_sentences: list[tuple[Region, Sentence]], text: s
     _set_aggregate(tx, draft, wide)
     _set_purchasers(tx, draft, context, company_name)
     _set_followups(tx, draft, wide, owned_elsewhere)
+    _price_table(tx, draft, wide)
     if tx.registration == "unknown" and draft.source_item == "3.02":
         tx.registration = "exempt"
     if tx.offering_type == "sale":
@@ -1667,6 +1668,51 @@ def _set_followups(tx: Transaction, draft: _Draft, context: list[Sentence], owne
         for w in secs:
             if w.security_type == "warrant" and w.expiration_date is None and w.expiration_term is None:
                 _set_expiry(w, s, base)
+
+
+_PRICE_ROW = re.compile(r"^\s*(?:(?:public\s+)?offering\s+price|price\s+to\s+(?:the\s+)?public|purchase\s+price)\b", re.I)
+
+
+def _price_table(tx: Transaction, draft: _Draft, context: list[Sentence]) -> None:
+    """The offering-price table of a prospectus cover or press release: 'Per Share | Per Pre-Funded
+    Warrant | Total' over 'Offering price | $3.6100 | $3.6099 | $7,000,040.63'."""
+    for k in range(1, len(context)):
+        row = context[k]
+        if " | " not in row.text or not _PRICE_ROW.match(row.text):
+            continue
+        header = context[k - 1]
+        heads = [h.strip().lower() for h in header.text.split(" | ")]
+        cells = row.text.split(" | ")[1:]
+        if len(heads) != len(cells) or not any("per" in h or "total" in h for h in heads):
+            continue
+        offset = row.start + len(row.text.split(" | ")[0]) + 3
+        for head, cell in zip(heads, cells):
+            money = find_money(cell)
+            if money:
+                _apply_table_cell(tx, draft, head, money[0], row.start + row.text.index(cell, offset - row.start))
+            offset += len(cell) + 3
+        return
+
+
+def _apply_table_cell(tx: Transaction, draft: _Draft, head: str, q: Quantity, at: int) -> None:
+    secs = [sec for sec, _ in draft.securities]
+    ev = Evidence("price_per_share", q.text, at + q.start, at + q.end)
+    if "total" in head:
+        if tx.aggregate_consideration is None:
+            tx.aggregate_consideration = q.value
+            tx.field_evidence.append(Evidence("aggregate_consideration", q.text, at + q.start, at + q.end))
+        return
+    if "pre-funded" in head or "prefunded" in head:
+        pool = [x for x in secs if x.security_type == "pre_funded_warrant"]
+    elif "unit" in head:
+        pool = [x for x in secs if x.security_type == "common_stock" and "unit" in (x.security_title or "").lower()]
+    elif "share" in head:
+        pool = [x for x in secs if x.security_type in ("common_stock", "preferred_stock")]
+    else:
+        pool = []
+    if pool and pool[0].price_per_share is None:
+        pool[0].price_per_share = q.value
+        pool[0].field_evidence.append(ev)
 
 
 def _followup_target(secs: list[Security], kind: str, unit: str | None, text: str) -> Security | None:

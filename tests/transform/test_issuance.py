@@ -262,3 +262,15 @@ def test_notes_sold_by_a_subsidiary_are_not_the_registrants() -> None:
             "aggregate of $3.5 billion in principal amount of 5.50% senior secured notes due 2026 are expected to be "
             "issued on March 24, 2021.")
     assert extract(text, event=dt.date(2021, 3, 10), company="Acme Group Inc.") == []
+
+
+def test_offering_price_table_binds_prices_by_column() -> None:
+    text = ("Item 8.01.\n\nOn May 1, 2024, Acme Corp sold 330,000 shares of common stock and pre-funded warrants to "
+            "purchase up to 1,609,114 shares of common stock in a registered direct offering.\n\n"
+            "Per Share | Per Pre-Funded Warrant | Total\nOffering price | $3.6100 | $3.6099 | $7,000,040.63\n")
+    (t,) = extract(text, event=dt.date(2024, 5, 1))
+    stock, pre = t.securities
+    assert (stock.price_per_share, pre.price_per_share) == (Decimal("3.6100"), Decimal("3.6099"))
+    assert t.aggregate_consideration == Decimal("7000040.63")
+    e = next(e for e in pre.field_evidence if e.field == "price_per_share")
+    assert text[e.start:e.end] == "$3.6099"
