@@ -128,17 +128,20 @@ def test_run_summary_is_a_prefect_artifact(backfilled, tmp_path):
 
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
 
     out, raw, _ = backfilled
     _reprocess(tmp_path / "out", raw, workers=0)
 
     async def latest() -> list:
         async with get_client() as client:
-            return await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["reprocess-days"])))
+            return await client.read_artifacts(
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["reprocess-days"])),
+                sort=ArtifactSort.CREATED_DESC, limit=1)
 
     artifacts = asyncio.run(latest())
-    assert artifacts and artifacts[-1].type == "table"
-    assert "9 filings" in artifacts[-1].description and "2001-03-13" in str(artifacts[-1].data)
+    assert artifacts and artifacts[0].type == "table"
+    assert "9 filings" in artifacts[0].description and "2001-03-13" in str(artifacts[0].data)
 
 
 # ---- progress display (shared by backfill, nightly and reprocess) ----------------------------------
