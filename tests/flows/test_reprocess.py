@@ -87,6 +87,18 @@ def test_dask_local_cluster_gives_the_same_bytes(backfilled, tmp_path):
     assert digest(tmp_path / "out") == digest(out)
 
 
+def test_an_existing_dask_cluster_by_address(backfilled, tmp_path):
+    from distributed import LocalCluster
+
+    out, raw, _ = backfilled
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                      host="127.0.0.1") as cluster:
+        summary = _reprocess(tmp_path / "out", raw, scheduler=cluster.scheduler_address)
+        assert len(cluster.workers) == 1, "the cluster outlives the run"
+    assert summary["engine"] == "dask" and summary["workers"] == 1
+    assert digest(tmp_path / "out") == digest(out)
+
+
 def test_a_stored_filing_without_a_date_is_counted_not_dropped(tmp_path):
     raw = tmp_path / "raw"
     RawStore(raw).put("0000000001-21-000001", b"<html><body>Item 8.01 Other Events. Nothing.</body></html>",
