@@ -314,7 +314,8 @@ def _report(summary: dict[str, Any]) -> int:
     print(f"{summary.get('flow', 'run')}: {c.get('filings', 0)} filings, {c.get('ok', 0)} ok, "
           f"{c.get('fetch_error', 0)} fetch errors, {c.get('parse_error', 0)} parse errors, "
           f"{c.get('filings_with_issuance', 0)} with issuances ({c.get('issuance_rows', 0)} rows) "
-          f"in {summary.get('elapsed_seconds', 0):.1f}s -> {summary.get('out')}")
+          f"in {summary.get('elapsed_seconds', 0):.1f}s -> {summary.get('out')}"
+          + (f"; {c['already_done']} already done by an earlier run" if c.get("already_done") else ""))
     if c.get("fetch_error"):
         print(f"edgar8k: {c['fetch_error']} filing(s) could not be fetched; they are recorded with status "
               "fetch_error and the next run retries them", file=sys.stderr)

@@ -66,6 +66,10 @@ def run_ranges(settings: Settings, ranges: list[tuple[dt.date, dt.date]], flow_n
     total = steps.BatchResult()
     progress = Progress(flow_name, total_days=sum(len(business_days(lo, hi)) for lo, hi in ranges), total_filings=0)
     with output_lock(settings.out):
+        # Filings this extractor version already wrote are skipped: a rerun after an interruption
+        # does only the remaining work (a changed extractor is applied to history by `reprocess`).
+        done = steps.done_accessions(settings.out, range(ranges[0][0].year, ranges[-1][1].year + 1)) \
+            if ranges else set()
         batch = steps.BatchResult()
         try:
             for i, (lo, hi) in enumerate(ranges):
@@ -76,8 +80,12 @@ def run_ranges(settings: Settings, ranges: list[tuple[dt.date, dt.date]], flow_n
                             len(by_day), i + 1, len(ranges))
                 done_through = lo - dt.timedelta(days=1)
                 for day, day_entries in by_day.items():
-                    steps.merge(batch, process_day_task(day, len(day_entries), day_entries, client, store,
-                                                        settings.workers, progress))
+                    todo = [e for e in day_entries if e.accession_number not in done]
+                    total.counts["already_done"] += len(day_entries) - len(todo)
+                    progress.advance(filings=len(day_entries) - len(todo))
+                    if todo:
+                        steps.merge(batch, process_day_task(day, len(todo), todo, client, store,
+                                                            settings.workers, progress))
                     progress.advance(days=len(business_days(done_through + dt.timedelta(days=1), day)))
                     done_through = max(done_through, day)
                     if len(batch.filings) >= settings.batch_filings:

@@ -119,6 +119,19 @@ def process_entries(day: dt.date, entries: list[IndexEntry], client: EdgarClient
                 progress.advance(filings=1)
 
 
+def done_accessions(out: str, years: Iterable[int]) -> set[str]:
+    """Filings in the output written by the current extractor version, fetched and stored (so not
+    fetch errors): what a rerun over the same days need not process again."""
+    import pyarrow.compute as pc
+
+    from edgar8k.load.parquet import read_arrow
+    from edgar8k.transform.issuance import EXTRACTOR_VERSION
+
+    t = read_arrow("filings", out, years=years, columns=["accession_number", "status", "extractor_version"])
+    keep = pc.and_(pc.not_equal(t["status"], "fetch_error"), pc.equal(t["extractor_version"], EXTRACTOR_VERSION))
+    return set(t.filter(keep)["accession_number"].to_pylist())
+
+
 def write_batch(result: BatchResult, out: str) -> dict[str, int]:
     """Upsert a batch's rows; the filings written decide which issuance rows are replaced."""
     if not result.filings:

@@ -169,11 +169,17 @@ def test_killed_backfill_reruns_to_the_same_output_fetching_nothing_twice(small_
         stored_before = set(store.list())
         assert 25 <= len(stored_before) < len(accs)
         assert (out / "filings").is_dir(), "the kill should land after at least one batch was written"
+        written = len(_table(out, "filings"))
         server.reset_log()
         _backfill(env, out, raw)
         refetched = set(_fetched(server)) & stored_before
     assert not refetched, f"{len(refetched)} stored filings were fetched again"
     assert set(_fetched(server)) == accs - stored_before
+    import json
+
+    rerun = json.loads(sorted((out / "_runs").glob("*-backfill-*.json"))[-1].read_text())["counts"]
+    assert rerun["already_done"] == written and rerun["filings"] == len(accs) - written, \
+        "the rerun should process only what the killed run had not written"
     _assert_same_output(small_clean_run, out)
     # Bytes: an uninterrupted backfill over a copy of the final raw store (it fetches nothing) writes
     # exactly the files the killed-and-resumed run ended with.
