@@ -466,24 +466,36 @@ def bench_scale(ctx: Ctx) -> dict[str, Any]:
     res: dict[str, Any] = {"mirror": info.summary()}
     days = info.days
     limit = ctx.args.backfill_n or n
-    # backfill the first days holding `limit` 8-Ks
-    count, end = 0, days[-1]
+    # backfill consecutive days holding `limit` 8-Ks, placed across the text/HTML boundary so that the
+    # subset keeps the mirror's mix of eras (the first days are all old text filings)
     per_day: dict[dt.date, int] = {}
     for f in info.filings:
         if f.form_type.startswith("8-K"):
             per_day[f.filing_date] = per_day.get(f.filing_date, 0) + 1
+    skip = max(0, min(n - limit, info.n_text - int(limit * info.n_text / max(1, n))))
+    cum, first = 0, days[0]
     for d in days:
+        if cum + per_day.get(d, 0) > skip:
+            first = d
+            break
+        cum += per_day.get(d, 0)
+    count, end = 0, days[-1]
+    for d in days[days.index(first):]:
         count += per_day.get(d, 0)
         if count >= limit:
             end = d
             break
+    n_text_window = sum(1 for i, f in enumerate(x for x in info.filings if x.form_type.startswith("8-K"))
+                        if first <= f.filing_date <= end and i < info.n_text)
+    res["window"] = {"start": first.isoformat(), "end": end.isoformat(), "filings": count, "text_era": n_text_window}
     out, raw = ctx.tmp / "scale-out", ctx.tmp / "scale-raw"
     timeout = 180.0 if ctx.quick else ctx.args.scale_timeout
     with EdgarServer(root, rate_limit=None) as server:
-        cmd = [sys.executable, "-m", "edgar8k.cli", "backfill", "--start", days[0].isoformat(), "--end",
+        cmd = [sys.executable, "-m", "edgar8k.cli", "backfill", "--start", first.isoformat(), "--end",
                end.isoformat(), "--source", server.url, "--out", str(out), "--raw", str(raw), "--rate", "2000",
                "--workers", "8", "--user-agent", USER_AGENT]
-        print(f"  backfill {days[0]}..{end} ({count:,} filings) over {server.url} ...", flush=True)
+        print(f"  backfill {first}..{end} ({count:,} filings, {n_text_window:,} of them old text) over {server.url} ...",
+              flush=True)
         r = run_sampled(cmd, ctx.flow_env(), timeout)
         log = server.requests_log()
     rec = latest_run_record(out, "backfill")
@@ -500,8 +512,10 @@ def bench_scale(ctx: Ctx) -> dict[str, Any]:
         r["filings_per_s"] = round(fetched / r["wall_seconds"], 2)
     r["prefect_overhead_seconds"] = round(r["wall_seconds"] - flow_secs, 1) if flow_secs else None
     res["backfill"] = r
+    if ctx.args.no_reprocess:
+        return _scale_done(ctx, res, root)
     # reprocess whatever the raw store holds
-    rcmd, how = _reprocess_cmd(raw, out, root, days[0], end)
+    rcmd, how = _reprocess_cmd(raw, out, root, first, end)
     print(f"  reprocess via {how.split(':')[0]} ...", flush=True)
     rr = run_sampled(rcmd, ctx.flow_env(), timeout)
     stats = last_json(rr["output"])
@@ -512,11 +526,16 @@ def bench_scale(ctx: Ctx) -> dict[str, Any]:
     rr.update({"how": how, "filings": n_re, "seconds": secs, "filings_per_s": round(n_re / secs, 2) if secs else None,
                "command": " ".join(rcmd)})
     res["reprocess"] = rr
+    return _scale_done(ctx, res, root)
+
+
+def _scale_done(ctx: Ctx, res: dict[str, Any], root: Path) -> dict[str, Any]:
     for k in ("backfill", "reprocess"):
-        res[k].pop("output", None) if res[k]["rc"] == 0 else None
+        if k in res and res[k]["rc"] == 0:
+            res[k].pop("output", None)
     if not ctx.args.keep:
         shutil.rmtree(root, ignore_errors=True)
-    b, p = res["backfill"], res["reprocess"]
+    b, p = res["backfill"], res.get("reprocess")
 
     def rss_rows(name: str, x: dict[str, Any]) -> list[dict[str, Any]]:
         if "peak_rss_mb" not in x:
@@ -533,17 +552,19 @@ def bench_scale(ctx: Ctx) -> dict[str, Any]:
                                    f"{m['html_era']:,} HTML ~{m['mean_kb_html']} KB; {m['total_mb']} MB, "
                                    f"{m['business_days']} days), generated in {m['generate_seconds']} s"),
             row("scale", f"backfill (rate 2000, 8 workers): {b['filings_written'] or b['submissions_fetched']:,} "
-                         f"of {b['filings_planned']:,} filings"
+                         f"of {b['filings_planned']:,} filings ({res['window']['text_era']:,} old text), "
+                         f"{res['window']['start']}..{res['window']['end']}"
                          + (" (timed out)" if b["timed_out"] else ""),
                 f"{b['filings_per_s']} filings/s (flow {b['flow_seconds']} s, wall {b['wall_seconds']} s)",
                 ">= 100 filings/s"
                 , (b["filings_per_s"] or 0) >= 100),
-            *rss_rows("backfill", b),
-            row("scale", f"reprocess ({p['how'].split(':')[0]}): {p['filings']:,} filings"
-                         + (" (timed out)" if p["timed_out"] else ""),
-                f"{p['filings_per_s']} filings/s ({p['seconds']} s)", ">= 100 filings/s",
-                (p["filings_per_s"] or 0) >= 100),
-            *rss_rows("reprocess", p)]
+            *rss_rows("backfill", b)]
+    if p is not None:
+        rows += [row("scale", f"reprocess ({p['how'].split(':')[0]}): {p['filings']:,} filings"
+                              + (" (timed out)" if p["timed_out"] else ""),
+                     f"{p['filings_per_s']} filings/s ({p['seconds']} s)", ">= 100 filings/s",
+                     (p["filings_per_s"] or 0) >= 100),
+                 *rss_rows("reprocess", p)]
     res["rows"] = rows
     return res
 
@@ -788,6 +809,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--scale-n", type=int, help="filings in the scale mirror (default 100,000; 300 with --quick)")
     ap.add_argument("--backfill-n", type=int, help="backfill only the first days holding this many filings")
     ap.add_argument("--scale-timeout", type=float, default=1800, help="seconds per scale run before it is stopped")
+    ap.add_argument("--no-reprocess", action="store_true", help="scale: the backfill only")
     ap.add_argument("--write-rows", type=int, help="filings in the year partition (default 75,000)")
     ap.add_argument("--tmp", type=Path, help="work folder (default: a new temporary folder under /tmp)")
     ap.add_argument("--keep", action="store_true", help="keep mirrors and outputs")
