@@ -154,7 +154,9 @@ def nightly_flow(overrides: dict[str, Any] | None = None, today: dt.date | None 
     # The days form one run of business days: listed per quarter, so a long catch-up costs a few
     # quarterly indexes and tasks, not one per day; `today` says which quarters are closed.
     ranges = steps.quarter_ranges(days[0], days[-1]) if days else []
-    summary = run_ranges(settings, ranges, "nightly", today)
+    first = days[0] if days else today
+    retry = [d for d in steps.fetch_error_days(settings.out, range(today.year - 1, today.year + 1)) if d < first]
+    summary = run_ranges(settings, sorted([(d, d) for d in retry] + ranges), "nightly", today)
     if days:
         state.update({"last_complete_day": max(days).isoformat(), "updated_by": "nightly"})
         steps.write_state(settings.out, state)

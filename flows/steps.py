@@ -132,6 +132,16 @@ def done_accessions(out: str, years: Iterable[int]) -> set[str]:
     return set(t.filter(keep)["accession_number"].to_pylist())
 
 
+def fetch_error_days(out: str, years: Iterable[int]) -> list[dt.date]:
+    """Days with filings that could not be fetched: the nightly job lists them again until they are."""
+    import pyarrow.compute as pc
+
+    from edgar8k.load.parquet import read_arrow
+
+    t = read_arrow("filings", out, years=years, columns=["status", "filing_date"])
+    return sorted(set(t.filter(pc.equal(t["status"], "fetch_error"))["filing_date"].to_pylist()))
+
+
 def write_batch(result: BatchResult, out: str) -> dict[str, int]:
     """Upsert a batch's rows; the filings written decide which issuance rows are replaced."""
     if not result.filings:

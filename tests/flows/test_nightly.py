@@ -58,13 +58,31 @@ def test_missed_night_caught_up_and_late_entries_picked_up(prefect_api, tmp_path
 
         for p, data in originals.items():  # the late entry appears in Jan 5's index after the first run
             p.write_bytes(data)
+        failed = _record_fetch_error(out, tmp_path / "raw", filings, D(2021, 1, 4))
         server.reset_log()
         nightly_flow(overrides, today=D(2021, 1, 8))  # the night of Jan 7 never ran
         listed = sorted({Path(r.path).name.split(".")[1] for r in server.requests_log() if "daily-index" in r.path})
         fetched = [Path(r.path).stem for r in server.requests_log() if "/data/" in r.path and r.status == 200]
 
-    assert listed == ["20210105", "20210106", "20210107"]
+    assert listed == ["20210104", "20210105", "20210106", "20210107"], "Jan 4 again for its fetch error"
     assert json.loads((out / "_state.json").read_text())["last_complete_day"] == "2021-01-07"
-    assert set(read_table("filings", str(out))["accession_number"]) == {f.accession_number for f in filings}
-    assert sorted(fetched) == sorted([late.accession_number] + [f.accession_number for f in filings
-                                                                if f.filing_date in (D(2021, 1, 6), D(2021, 1, 7))])
+    final = read_table("filings", str(out))
+    assert set(final["accession_number"]) == {f.accession_number for f in filings}
+    assert (final["status"] == "ok").all()
+    assert sorted(fetched) == sorted([late.accession_number, failed] + [
+        f.accession_number for f in filings if f.filing_date in (D(2021, 1, 6), D(2021, 1, 7))])
+
+
+def _record_fetch_error(out: Path, raw: Path, filings: list, day: dt.date) -> str:
+    """Turn one written filing of `day` into a fetch error, as if EDGAR had failed it: not stored, row failed."""
+    from edgar8k.extract.raw_store import RawStore
+    from edgar8k.flows.steps import BatchResult, write_batch
+    from edgar8k.transform.records import FilingMeta, failed_filing_row
+
+    f = [f for f in filings if f.filing_date == day][0]
+    Path(RawStore(raw).meta_path(f.accession_number)).unlink()
+    result = BatchResult()
+    meta = FilingMeta(f.accession_number, f.ciks[0], f.company_name, f.form_type, day, ciks=f.ciks)
+    result.add(day, failed_filing_row(meta, "fetch_error", "fetch_error: 503 after 5 attempts"), [])
+    write_batch(result, str(out))
+    return f.accession_number
