@@ -54,7 +54,8 @@ class InlineRunner:
 
 
 class PoolRunner:
-    """A process pool started with `spawn`: no fork of a process that runs Prefect's threads."""
+    """A process pool started with `spawn`: no fork of a process that runs Prefect's threads (a script
+    using it needs the usual `if __name__ == "__main__":` guard)."""
 
     def __init__(self, workers: int):
         self.workers = workers
