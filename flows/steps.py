@@ -10,15 +10,12 @@ import datetime as dt
 import json
 import logging
 import os
-import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from edgar8k.config import Settings
 from edgar8k.extract.edgar_index import IndexEntry, business_days, last_business_days
 from edgar8k.extract.http import EdgarClient, FetchError
 from edgar8k.extract.raw_store import RawRecord, RawStore
