@@ -71,6 +71,11 @@ class Settings:
 _ENV_PREFIX = "EDGAR8K_"
 
 
+def _kind(name: str) -> str:
+    kind = {f.name: f.type for f in fields(Settings)}[name]
+    return {"float": "number", "int": "whole number"}.get(kind, kind)
+
+
 def _coerce(name: str, value: Any) -> Any:
     kind = {f.name: f.type for f in fields(Settings)}[name]
     if isinstance(value, str):
@@ -114,8 +119,11 @@ def load_settings(overrides: Mapping[str, Any] | None = None, env: Mapping[str, 
         if v is not None and k in names:
             values[k] = v
             origin[k] = "command line"
-    try:
-        coerced = {k: _coerce(k, v) for k, v in values.items()}
-    except ValueError as e:
-        raise ConfigError(f"bad setting value: {e}") from e
+    coerced = {}
+    for k, v in values.items():
+        try:
+            coerced[k] = _coerce(k, v)
+        except ValueError:
+            raise ConfigError(f"setting {k} = {v!r} (from {origin[k]}) is not a valid "
+                              f"{_kind(k)}; fix it there") from None
     return dataclasses.replace(Settings(**coerced), sources_of_values=origin)

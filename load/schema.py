@@ -115,8 +115,9 @@ ISSUANCES_COLUMNS: list[Column] = _FILING_KEYS + [
            unit="USD per share"),
     Column("conversion_price", PRICE, "Conversion price of a convertible note or preferred stock.", "1.2500",
            unit="USD per share"),
-    Column("expiration_date", pa.date32(), "Expiry of a warrant/option; a stated term is resolved "
-           "against the closing (else agreement, else event) date.", "2006-03-08"),
+    Column("expiration_date", pa.date32(), "Expiry of a warrant/option; a stated term "
+           "(\"five years from issuance\") is resolved against the stated closing/issue date only, "
+           "and left null when no issue date is stated.", "2006-03-08"),
     Column("expiration_term", pa.string(), "The expiry as stated, when stated as a term.", "five years"),
     Column("principal_amount", MONEY, "Principal of a note, or aggregate stated value of preferred stock.",
            "275000.0000", unit="USD"),

@@ -33,7 +33,9 @@ def is_press_release(doc: Document) -> bool:
 
 def exhibit_label(doc: Document) -> str:
     """'EX-99.1: PRESS RELEASE', falling back to the file name, for separators and `filings.exhibits`."""
-    desc = " ".join((doc.description or doc.filename or "").split())
+    desc = " ".join((doc.description or "").split())
+    if not desc or desc.upper() == doc.type.upper():  # a description that only repeats the type says nothing
+        desc = " ".join((doc.filename or "").split())
     return f"{doc.type}: {desc}" if desc else doc.type
 
 

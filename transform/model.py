@@ -36,11 +36,6 @@ class Document:
     body: str  # the <TEXT> content decoded to str; "" for binaries (not decoded)
     is_binary: bool = False
 
-    @property
-    def is_html(self) -> bool:
-        head = self.body[:2000].lower()
-        return "<html" in head or "<body" in head or "<div" in head or "<p" in head or "<table" in head
-
 
 @dataclass(frozen=True)
 class Submission:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from edgar8k.transform.filing_text import build_filing_text
+from edgar8k.transform.filing_text import build_filing_text, exhibits
 from edgar8k.transform.issuance import EXTRACTOR_VERSION, extract_issuances
 from edgar8k.transform.items import item_numbers_from_titles
 from edgar8k.transform.model import FilingText, ParseError, Submission, Transaction
@@ -98,10 +98,6 @@ def build_rows(sub: Submission, text: FilingText, meta: FilingMeta) -> Processed
     body_items = [s.number for s in text.items]
     header_items = item_numbers_from_titles(sub.item_titles, filing_date)
     items = sorted(set(body_items) | set(header_items), key=_item_key)
-    exhibits = [
-        f"{d.type}: {d.description}" if d.description else f"{d.type}: {d.filename or ''}".rstrip(": ")
-        for d in sub.documents if d.type.upper().startswith("EX-")
-    ]
     filer_ciks = sorted({f.cik for f in sub.filers if f.cik} | set(meta.ciks)) or [row["cik"]]
     row.update({
         "items": items,
@@ -109,7 +105,7 @@ def build_rows(sub: Submission, text: FilingText, meta: FilingMeta) -> Processed
         "sic": filer.sic if filer else None,
         "state_of_incorporation": filer.state_of_incorporation if filer else None,
         "n_documents": len(sub.documents),
-        "exhibits": exhibits,
+        "exhibits": exhibits(sub),
         "has_issuance": bool(issuance_rows),
         "n_issuances": len(issuance_rows),
         "status": "ok",
