@@ -307,9 +307,9 @@ def _is_negative(text: str) -> bool:
     """A sentence about something other than the company selling its securities. Tender offers and
     repurchases do not veto a sentence that also says the company issued or sold ('funded from the
     issuance and sale by the Company of its ... Notes')."""
-    m = _NEGATIVE_SENTENCE.search(text)
-    if not m:
+    if not _negative_sentence(text):
         return False
+    m = _NEGATIVE_SENTENCE.search(text)
     if _SOFT_NEGATIVE.fullmatch(m.group(0)) and _STRONG_SALE.search(text):
         rest = _SOFT_NEGATIVE.sub(" ", text)
         return bool(_NEGATIVE_SENTENCE.search(rest))
@@ -602,8 +602,20 @@ class _Lazy:
         return self._value
 
 
+# Every alternative of _NEGATIVE_SENTENCE contains one of these (lower case); an ASCII sentence with
+# none of them cannot match, and str.lower() is exactly re.IGNORECASE's folding on ASCII.
+_NEGATIVE_LITERALS = ("repurchas", "buy", "tender", "accepted", "split", "selling", "resale", "beneficial", "vot",
+                      "broker", "incentive", "plan", "restricted", "rsu", "performance", "compensation",
+                      "employment", "forward-looking", "effect", "earn", "may", "contingent", "intend",
+                      "propose", "per", "reserve", "unlawful", "constitute", "offer")
+
+
 @lru_cache(maxsize=16384)
 def _negative_sentence(text: str) -> bool:
+    if text.isascii():
+        low = text.lower()
+        if not any(lit in low for lit in _NEGATIVE_LITERALS):
+            return False
     return bool(_NEGATIVE_SENTENCE.search(text))
 
 
