@@ -619,9 +619,17 @@ def _negative_sentence(text: str) -> bool:
     return bool(_NEGATIVE_SENTENCE.search(text))
 
 
+_ISSUE_VERB_LITERALS = ("issu", "sell", "sold", "sale", "offer", "purchas", "subscri", "plac", "pric", "clos",
+                        "consummat", "complet", "receiv", "exchang", "deliver", "agreed", "entered", "acquir")
+
+
 @lru_cache(maxsize=16384)
 def _could_mention(text: str) -> bool:
     """The first gate of _sentence_mentions: an issuing verb or a conversion of notes."""
+    if text.isascii() and "$" not in text:  # _CONVERSION_OF_NOTES needs a "$"
+        low = text.lower()
+        if not any(lit in low for lit in _ISSUE_VERB_LITERALS):
+            return False
     return bool(_ISSUE_VERB.search(text) or _CONVERSION_OF_NOTES.search(text))
 
 
