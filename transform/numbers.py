@@ -186,6 +186,11 @@ def find_numbers(text: str) -> list[Quantity]:
     "one million two hundred fifty thousand (1,250,000)" yields one Quantity spanning the digits;
     a spelled-out number alone ("one million shares") yields its value.
     """
+    return list(_find_numbers(text))
+
+
+@lru_cache(maxsize=8192)
+def _find_numbers(text: str) -> tuple[Quantity, ...]:
     money_spans = [(q.start, q.end) for q in find_money(text)]
     out: list[Quantity] = []
     taken: list[tuple[int, int]] = []
@@ -213,7 +218,7 @@ def find_numbers(text: str) -> list[Quantity]:
         if tail.startswith("("):
             continue  # the digits that follow carry the value and the evidence
         out.append(Quantity(Decimal(value), m.group(0), m.start(), m.end()))
-    return sorted(out, key=lambda q: q.start)
+    return tuple(sorted(out, key=lambda q: q.start))
 
 
 def parse_money(s: str) -> Decimal | None:
@@ -238,6 +243,9 @@ DATE_RE = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _year(y: str) -> int:
     n = int(y)
     if len(y) == 2:
@@ -253,6 +261,8 @@ def find_dates(text: str) -> list[DateMention]:
 @lru_cache(maxsize=8192)
 def _find_dates(text: str) -> tuple[DateMention, ...]:
     out: list[DateMention] = []
+    if not _DIGIT.search(text):
+        return ()  # every DATE_RE alternative has digits
     for m in DATE_RE.finditer(text):
         if m.group("m1"):
             month, day, year = MONTHS.get(m.group("m1").lower().rstrip(".")), m.group("d1"), m.group("y1")
