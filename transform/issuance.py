@@ -87,11 +87,24 @@ def _hard_line_breaks(block: str) -> list[int]:
     return cuts
 
 
+def _trailing_token(before: str) -> str:
+    """What the pattern ([\\w.&]+)$ would capture, found from the end instead of by a scan from the start."""
+    end = len(before) - 1 if before.endswith("\n") else len(before)
+    i = end
+    while i > 0:
+        c = before[i - 1]
+        if c.isalnum() or c in "_.&":
+            i -= 1
+        else:
+            break
+    return before[i:end]
+
+
 def _is_abbreviation(before: str) -> bool:
-    token = re.search(r"([\w.&]+)$", before)
+    token = _trailing_token(before)
     if not token:
         return False
-    word = token.group(1).lower().rstrip(".")
+    word = token.lower().rstrip(".")
     if word in _ABBREVIATIONS:
         return True
     if len(word) == 1 and word.isalpha():
