@@ -46,7 +46,7 @@ def _re_namespace() -> types.SimpleNamespace:
 
 re = _re_namespace()
 
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"
 
 # ---------------------------------------------------------------------------------------------
 # Sentences
@@ -599,7 +599,37 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
         if tx.agreement_date is None:
             _agreement_from_exhibit_list(tx, draft, exhibit_list, ref_date)
         out.append(tx)
-    return out
+    return _merge_concurrent_placement(out, ft.text)
+
+
+_REGISTERED_DIRECT = re.compile(r"\bregistered\s+direct\s+offering", re.I)
+_CONCURRENT_PLACEMENT = re.compile(r"\bconcurrent\s+private\s+placement", re.I)
+
+
+def _merge_concurrent_placement(txs: list[Transaction], text: str) -> list[Transaction]:
+    """A registered direct offering with a concurrent private placement (typically of the accompanying
+    common warrants) is one deal with mixed registration: the registered securities and the privately
+    placed ones are sold to the same investors under one purchase agreement."""
+    if len(txs) != 2 or not (_REGISTERED_DIRECT.search(text) and _CONCURRENT_PLACEMENT.search(text)):
+        return txs
+    reg = next((t for t in txs if t.registration == "registered"
+                and t.offering_type in ("registered_direct", "public_offering")), None)
+    pp = next((t for t in txs if t is not reg and t.offering_type == "private_placement"
+               and t.registration in ("exempt", "unknown")), None)
+    if reg is None or pp is None:
+        return txs
+    reg.offering_type = "registered_direct"
+    reg.registration = "mixed"
+    reg.exemption = reg.exemption or pp.exemption
+    for name in ("aggregate_consideration", "agreement_date", "closing_date"):
+        if getattr(reg, name) is None and getattr(pp, name) is not None:
+            setattr(reg, name, getattr(pp, name))
+            reg.field_evidence.extend(e for e in pp.field_evidence if e.field == name)
+    if pp.exemption and reg.exemption == pp.exemption:
+        reg.field_evidence.extend(e for e in pp.field_evidence if e.field == "exemption")
+    reg.purchasers = reg.purchasers or pp.purchasers
+    reg.securities.extend(pp.securities)
+    return [reg]
 
 
 class _Lazy:

@@ -274,3 +274,30 @@ def test_offering_price_table_binds_prices_by_column() -> None:
     assert t.aggregate_consideration == Decimal("7000040.63")
     e = next(e for e in pre.field_evidence if e.field == "price_per_share")
     assert text[e.start:e.end] == "$3.6099"
+
+
+def test_registered_direct_with_concurrent_private_placement_is_one_mixed_deal() -> None:
+    text = ("Item 8.01 Other Events.\n\n"
+            "On January 4, 2021, Acme Corp entered into a securities purchase agreement with an institutional "
+            "investor pursuant to which the Company agreed to issue and sell, in a registered direct offering, "
+            "1,000,000 shares of its common stock at a price of $2.00 per share, pursuant to its effective shelf "
+            "registration statement on Form S-3. "
+            "In a concurrent private placement, the Company also agreed to issue and sell to the investor unregistered "
+            "warrants to purchase up to 1,000,000 shares of common stock at an exercise price of $2.50 per share, "
+            "in reliance on the exemption provided by Section 4(a)(2) of the Securities Act.\n")
+    txs = extract(text)
+    assert len(txs) == 1
+    tx = txs[0]
+    assert tx.offering_type == "registered_direct"
+    assert tx.registration == "mixed"
+    assert tx.exemption == "Section 4(a)(2)"
+    assert sorted(s.security_type for s in tx.securities) == ["common_stock", "warrant"]
+
+
+def test_speed_caches_keep_results_identical_on_repeat() -> None:
+    text = ("Item 3.02 Unregistered Sales of Equity Securities.\n\n"
+            "On January 4, 2021, Acme Corp issued 500,000 shares of common stock to Beta LLC for $1.00 per share "
+            "in a private placement exempt under Section 4(a)(2).\n")
+    first, second = extract(text), extract(text)
+    assert first == second
+    assert first[0].securities[0].shares == 500000
