@@ -46,7 +46,7 @@ def _re_namespace() -> types.SimpleNamespace:
 
 re = _re_namespace()
 
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.4.0"
 
 # ---------------------------------------------------------------------------------------------
 # Sentences
@@ -254,7 +254,7 @@ _CONVERTIBLE_LEFT = re.compile(
     re.IGNORECASE,
 )
 _NOTE_TITLE = (
-    r"(?P<title>(?:[\w.%/-]+\s+){0,8}?(?:Notes?|Debentures?|Bonds?|notes?|debentures?|bonds?)"
+    r"(?P<title>(?:[\w.%/-]*\d[\w.%/-]*,\s+|[\w.%/-]+\s+){0,8}?(?:Notes?|Debentures?|Bonds?|notes?|debentures?|bonds?)"
     r"(?:\s+due\s+(?:[A-Z][a-z]+\s+\d{1,2},\s+)?\d{4})?)"
 )
 _PRINCIPAL_AFTER = re.compile(

@@ -301,3 +301,16 @@ def test_speed_caches_keep_results_identical_on_repeat() -> None:
     first, second = extract(text), extract(text)
     assert first == second
     assert first[0].securities[0].shares == 500000
+
+
+def test_note_title_may_list_numbered_series_with_commas() -> None:
+    text = ("Item 8.01 Other Events.\n\n"
+            "On January 4, 2021, the Company has offered up to $6,945,000 in aggregate principal amount of "
+            "UIC-20J, 21J, 22J and 23J Secured Notes in a public offering pursuant to its registration statement "
+            "on Form S-3.\n")
+    txs = extract(text)
+    assert len(txs) == 1
+    sec = txs[0].securities[0]
+    assert sec.security_type == "note"
+    assert sec.principal_amount == Decimal("6945000")
+    assert "21J" in sec.security_title
