@@ -46,7 +46,7 @@ def _re_namespace() -> types.SimpleNamespace:
 
 re = _re_namespace()
 
-EXTRACTOR_VERSION = "0.4.0"
+EXTRACTOR_VERSION = "0.5.0"
 
 # ---------------------------------------------------------------------------------------------
 # Sentences
@@ -548,6 +548,8 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
             continue
         region_sentences = split_sentences(ft.text, region.start, region.end)
         region_text = ft.text[region.start:region.end].replace("\n", " ")
+        if _OFFERING_REDUCED.search(region_text):
+            continue  # an earlier offering program cut back, nothing newly sold
         all_sentences.extend((region, s) for s in region_sentences)
         region_kind = _Lazy(lambda rs=region_sentences: _kind_of(
             " ".join(s.text for s in rs if not _negative_sentence(s.text))[:6000]))
@@ -602,6 +604,8 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
     return _merge_concurrent_placement(out, ft.text)
 
 
+_OFFERING_REDUCED = re.compile(
+    r"\b(?:reduc\w*|decreas\w*)\s+(?:the\s+)?(?:(?:potential|maximum|aggregate|remaining)\s+)*offering\s+amount", re.I)
 _REGISTERED_DIRECT = re.compile(r"\bregistered\s+direct\s+offering", re.I)
 _CONCURRENT_PLACEMENT = re.compile(r"\bconcurrent\s+private\s+placement", re.I)
 

@@ -314,3 +314,11 @@ def test_note_title_may_list_numbered_series_with_commas() -> None:
     assert sec.security_type == "note"
     assert sec.principal_amount == Decimal("6945000")
     assert "21J" in sec.security_title
+
+
+def test_reduced_offering_program_is_not_an_issuance() -> None:
+    text = ("Item 8.01 Other Events.\n\n"
+            "Pursuant to the Registration Statement and a prospectus supplement filed on January 10, 2020, the Company "
+            "offered an aggregate principal amount of up to $1,956,000 of its Fixed Rate Secured Notes Series UIC-1I. "
+            "Effective as of January 4, 2021, the Company has reduced the potential offering amount thereunder to $0.\n")
+    assert extract(text) == []
