@@ -46,7 +46,7 @@ def _re_namespace() -> types.SimpleNamespace:
 
 re = _re_namespace()
 
-EXTRACTOR_VERSION = "0.5.0"
+EXTRACTOR_VERSION = "0.6.0"
 
 # ---------------------------------------------------------------------------------------------
 # Sentences
@@ -841,6 +841,8 @@ def _sentence_mentions(s: Sentence, ctx: _FilingContext, following: str = "", re
     numbers = [q for q in find_numbers(text) if not _is_year(q, text)]
     mentions: list[_Mention] = []
     for q in numbers:
+        if _OUTSTANDING_AFTER.search(text[max(0, q.start - 160):q.start]):
+            continue  # the share count after the offering, not the shares sold
         m = _count_mention(text, q, company_name)
         if m is not None:
             mentions.append(m)
@@ -879,6 +881,11 @@ def _mostly_capitals(text: str) -> bool:
         chars = [c for c in text if c.isalpha()]
         n, upper = len(chars), sum(c.isupper() for c in chars)
     return n > 20 and upper > 0.6 * n
+
+
+_OUTSTANDING_AFTER = re.compile(
+    r"\boutstanding\s+(?:immediately\s+)?(?:after|following|upon\s+(?:the\s+)?(?:completion|closing)\s+of)\s+"
+    r"(?:this|the|such)\s+offering\b[^|$]*?(?:\|\s*)?$", re.I)
 
 
 def _drop_parts(mentions: list[_Mention]) -> list[_Mention]:

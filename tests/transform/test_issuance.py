@@ -322,3 +322,13 @@ def test_reduced_offering_program_is_not_an_issuance() -> None:
             "offered an aggregate principal amount of up to $1,956,000 of its Fixed Rate Secured Notes Series UIC-1I. "
             "Effective as of January 4, 2021, the Company has reduced the potential offering amount thereunder to $0.\n")
     assert extract(text) == []
+
+
+def test_shares_outstanding_after_the_offering_are_not_sold() -> None:
+    text = ("Item 8.01 Other Events.\n\n"
+            "On January 4, 2021, Acme Corp sold 1,000,000 shares of its common stock at $2.00 per share in a "
+            "registered direct offering.\n"
+            "\nCommon Stock to Be Outstanding Immediately Following This Offering (1) | 9,000,000 shares of our Common "
+            "Stock, assuming full exercise of the Pre-funded Warrants.\n")
+    txs = extract(text)
+    assert [s.shares for t in txs for s in t.securities] == [1000000]
