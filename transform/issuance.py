@@ -46,7 +46,7 @@ def _re_namespace() -> types.SimpleNamespace:
 
 re = _re_namespace()
 
-EXTRACTOR_VERSION = "0.6.0"
+EXTRACTOR_VERSION = "0.7.0"
 
 # ---------------------------------------------------------------------------------------------
 # Sentences
@@ -1089,6 +1089,9 @@ def _foreign_security(title: str, phrase: str, company_name: str | None) -> bool
     if not company_name:
         return False
     company_words = {w.lower() for w in re.findall(r"[\w&-]+", company_name)}
+    distinctive = [w for w in re.findall(r"[\w&'-]+", company_name.lower()) if w not in _CORP_WORDS]
+    if len(distinctive) >= 2:
+        company_words.add("".join(w[0] for w in distinctive))  # initials: "TBS" for Turner Broadcasting System
     return not any(n.split()[0].lower() in company_words for n in names)
 
 

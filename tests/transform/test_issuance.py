@@ -332,3 +332,12 @@ def test_shares_outstanding_after_the_offering_are_not_sold() -> None:
             "Stock, assuming full exercise of the Pre-funded Warrants.\n")
     txs = extract(text)
     assert [s.shares for t in txs for s in t.securities] == [1000000]
+
+
+def test_stock_named_by_the_registrants_initials_is_its_own() -> None:
+    text = ("Item 2. Acquisition or Disposition of Assets.\n\n"
+            "On January 4, 2021, Turner Broadcasting System, Inc. acquired New Line in a merger. "
+            "Up to 21,312,174 shares of TBS Class B Common Stock are issuable upon exchange for the issued and "
+            "outstanding shares of New Line Common Stock.\n")
+    txs = extract(text, company="TURNER BROADCASTING SYSTEM INC")
+    assert [s.shares for t in txs for s in t.securities] == [21312174]
