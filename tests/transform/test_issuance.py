@@ -341,3 +341,11 @@ def test_stock_named_by_the_registrants_initials_is_its_own() -> None:
             "outstanding shares of New Line Common Stock.\n")
     txs = extract(text, company="TURNER BROADCASTING SYSTEM INC")
     assert [s.shares for t in txs for s in t.securities] == [21312174]
+
+
+def test_registering_shares_for_resale_is_not_an_issuance() -> None:
+    text = ("Item 8.01 Other Events.\n\n"
+            "On January 4, 2021, Acme Corp filed a prospectus supplement pursuant to its registration rights agreement "
+            "to register for resale the 3,000,000 shares of the Company's common stock received by certain holders as "
+            "consideration in the Company's acquisition of Beta LLC.\n")
+    assert extract(text) == []
