@@ -46,7 +46,7 @@ def _re_namespace() -> types.SimpleNamespace:
 
 re = _re_namespace()
 
-EXTRACTOR_VERSION = "0.8.0"
+EXTRACTOR_VERSION = "0.9.0"
 
 # ---------------------------------------------------------------------------------------------
 # Sentences
@@ -1900,6 +1900,8 @@ def _followup_target(secs: list[Security], kind: str, unit: str | None, text: st
                 and x.price_per_share is None]
     elif unit and "warrant" in unit:
         pool = [x for x in secs if x.security_type in ("warrant", "pre_funded_warrant") and x.price_per_share is None]
+        if "pre-funded" in unit or "prefunded" in unit:
+            pool = [x for x in pool if x.security_type == "pre_funded_warrant"]
     else:
         pool = [x for x in secs if x.security_type in ("common_stock", "preferred_stock") and x.price_per_share is None
                 and "unit" not in (x.security_title or "").lower()]

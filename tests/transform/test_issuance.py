@@ -349,3 +349,13 @@ def test_registering_shares_for_resale_is_not_an_issuance() -> None:
             "to register for resale the 3,000,000 shares of the Company's common stock received by certain holders as "
             "consideration in the Company's acquisition of Beta LLC.\n")
     assert extract(text) == []
+
+
+def test_price_per_pre_funded_warrant_is_not_given_to_common_warrants() -> None:
+    from edgar8k.transform.issuance import _followup_target
+    from edgar8k.transform.model import Security
+    common = Security(security_type="warrant", security_title="Common Warrants")
+    pf = Security(security_type="pre_funded_warrant", security_title="Pre-funded Warrants")
+    text = "Offering price | $3.49 per share of common stock and $3.4899 per Pre-funded Warrant"
+    assert _followup_target([common, pf], "offering", "pre-funded warrant", text) is pf
+    assert _followup_target([common], "offering", "pre-funded warrant", text) is None
