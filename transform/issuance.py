@@ -46,7 +46,7 @@ def _re_namespace() -> types.SimpleNamespace:
 
 re = _re_namespace()
 
-EXTRACTOR_VERSION = "0.9.0"
+EXTRACTOR_VERSION = "0.10.0"
 
 # ---------------------------------------------------------------------------------------------
 # Sentences
@@ -290,7 +290,7 @@ _ISSUE_VERB = re.compile(
 _NEGATIVE_SENTENCE = re.compile(
     r"\b(?:repurchas\w*|buy-?backs?|tender(?:s|ed)?|tender\s+offers?|accepted\s+for\s+purchase|stock\s+split|reverse\s+split|"
     r"selling\s+(?:stock|share)holders?|resales?\s+(?:by|of)\s+(?:the\s+)?(?:selling|holders)|"
-    r"regist(?:er|ering)\s+for\s+resale|"
+    r"regist(?:er|ering)\s+for\s+resale|public\s+float|held\s+by\s+non-?affiliates|"
     r"beneficial(?:ly)?\s+own\w*|vot(?:es|ed|ing)\s+(?:for|against)|broker\s+non-votes|"
     r"equity\s+incentive|incentive\s+(?:stock\s+)?plan|stock\s+option\s+plan|restricted\s+stock\s+units?|RSUs?|"
     r"performance\s+(?:share|stock)\s+units?|compensation\s+committee|employment\s+agreement|"
@@ -655,7 +655,7 @@ class _Lazy:
 _NEGATIVE_LITERALS = ("repurchas", "buy", "tender", "accepted", "split", "selling", "resale", "beneficial", "vot",
                       "broker", "incentive", "plan", "restricted", "rsu", "performance", "compensation",
                       "employment", "forward-looking", "effect", "earn", "may", "contingent", "intend",
-                      "propose", "per", "reserve", "unlawful", "constitute", "offer")
+                      "propose", "per", "reserve", "unlawful", "constitute", "offer", "float", "affiliates")
 
 
 @lru_cache(maxsize=16384)

@@ -359,3 +359,9 @@ def test_price_per_pre_funded_warrant_is_not_given_to_common_warrants() -> None:
     text = "Offering price | $3.49 per share of common stock and $3.4899 per Pre-funded Warrant"
     assert _followup_target([common, pf], "offering", "pre-funded warrant", text) is pf
     assert _followup_target([common], "offering", "pre-funded warrant", text) is None
+
+
+def test_public_float_price_is_not_an_offering_price() -> None:
+    from edgar8k.transform.issuance import _is_negative
+    assert _is_negative("As of March 6, 2026, the public float was $9,188,860, calculated based on 3,781,424 shares "
+                        "of our outstanding common stock held by non-affiliates at a price of $2.43 per share.")
