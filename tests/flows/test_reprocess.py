@@ -79,6 +79,7 @@ def test_process_pool_into_a_fresh_output_with_a_range(backfilled, tmp_path):
     assert {k: v for k, v in digest(out).items() if "=2015" in k or "=2019" in k} == digest(tmp_path / "out")
 
 
+@pytest.mark.slow  # a Dask LocalCluster hung for 20 min on a loaded 2-core machine; run with -m slow
 def test_dask_local_cluster_gives_the_same_bytes(backfilled, tmp_path):
     out, raw, _ = backfilled
     summary = _reprocess(tmp_path / "out", raw, workers=2, dask=True)
@@ -86,6 +87,7 @@ def test_dask_local_cluster_gives_the_same_bytes(backfilled, tmp_path):
     assert digest(tmp_path / "out") == digest(out)
 
 
+@pytest.mark.slow  # a Dask LocalCluster hung for 20 min on a loaded 2-core machine; run with -m slow
 def test_an_existing_dask_cluster_by_address(backfilled, tmp_path):
     from distributed import LocalCluster
 
