@@ -350,24 +350,8 @@ def generate(root: str | Path, n: int, start: date = DEFAULT_START, seed: int = 
         results = [_write_chunk(c) for c in chunks]
     for r in results:
         stats = [a + b for a, b in zip(stats, r)]
-    by_day: dict[date, list[MirrorFiling]] = {}
-    for f in filings:
-        by_day.setdefault(f.filing_date, []).append(f)
-    for day, fs in by_day.items():
-        qdir = arch / "daily-index" / str(day.year) / f"QTR{quarter_of(day)}"
-        qdir.mkdir(parents=True, exist_ok=True)
-        (qdir / f"form.{day:%Y%m%d}.idx").write_bytes(base.daily_form_index(day, fs))
-        (qdir / f"master.{day:%Y%m%d}.idx").write_bytes(base.master_index(fs, daily=day))
-    by_q: dict[tuple[int, int], list[MirrorFiling]] = {}
-    for f in filings:
-        by_q.setdefault((f.filing_date.year, quarter_of(f.filing_date)), []).append(f)
-    for (y, q), fs in by_q.items():
-        qdir = arch / "full-index" / str(y) / f"QTR{q}"
-        qdir.mkdir(parents=True, exist_ok=True)
-        last = max(f.filing_date for f in fs)
-        (qdir / "form.idx").write_bytes(base.quarterly_form_index(fs, last))
-        (qdir / "master.idx").write_bytes(base.master_index(fs, quarterly=f"{last:%B} {last.day}, {last.year}"))
-    return MirrorInfo(str(root), filings, len(eightk), stats[0], stats[1], stats[2], stats[3], sorted(by_day),
+    days = base.write_indexes(arch, filings)
+    return MirrorInfo(str(root), filings, len(eightk), stats[0], stats[1], stats[2], stats[3], days,
                       time.monotonic() - t0)
 
 

@@ -194,25 +194,11 @@ def plan_filings(n: int, start: date, seed: int = 0, per_day: int = 12) -> list[
     return out
 
 
-def write_mirror(root: str | Path, n: int, start: date = date(2021, 1, 4), seed: int = 0,
-                 per_day: int = 12, quarterly: bool = True) -> list[MirrorFiling]:
-    """Write a mirror of n 8-K filings under root/Archives/edgar; returns every planned filing."""
-    root = Path(root)
-    arch = root / "Archives" / "edgar"
-    filings = plan_filings(n, start, seed, per_day)
-    rng = random.Random(seed + 1)
+def write_indexes(arch: Path, filings: list[MirrorFiling], quarterly: bool = True) -> list[date]:
+    """Daily form/master indexes for every filing day, and a quarter's full-index when asked; returns the days."""
     by_day: dict[date, list[MirrorFiling]] = {}
     for f in filings:
         by_day.setdefault(f.filing_date, []).append(f)
-        if not f.form_type.startswith("8-K"):
-            continue
-        raw = submission_text(f, rng)
-        acc18 = f.accession_number.replace("-", "")
-        for cik in f.ciks:
-            target = arch / "data" / str(cik) / (f"{f.accession_number}.txt" if f.legacy_only
-                                                  else f"{acc18}/{f.accession_number}.txt")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(raw)
     for day, fs in by_day.items():
         qdir = arch / "daily-index" / str(day.year) / f"QTR{quarter_of(day)}"
         qdir.mkdir(parents=True, exist_ok=True)
@@ -228,6 +214,27 @@ def write_mirror(root: str | Path, n: int, start: date = date(2021, 1, 4), seed:
             last = max(f.filing_date for f in fs)
             (qdir / "form.idx").write_bytes(quarterly_form_index(fs, last))
             (qdir / "master.idx").write_bytes(master_index(fs, quarterly=f"{last:%B} {last.day}, {last.year}"))
+    return sorted(by_day)
+
+
+def write_mirror(root: str | Path, n: int, start: date = date(2021, 1, 4), seed: int = 0,
+                 per_day: int = 12, quarterly: bool = True) -> list[MirrorFiling]:
+    """Write a mirror of n 8-K filings under root/Archives/edgar; returns every planned filing."""
+    root = Path(root)
+    arch = root / "Archives" / "edgar"
+    filings = plan_filings(n, start, seed, per_day)
+    rng = random.Random(seed + 1)
+    for f in filings:
+        if not f.form_type.startswith("8-K"):
+            continue
+        raw = submission_text(f, rng)
+        acc18 = f.accession_number.replace("-", "")
+        for cik in f.ciks:
+            target = arch / "data" / str(cik) / (f"{f.accession_number}.txt" if f.legacy_only
+                                                  else f"{acc18}/{f.accession_number}.txt")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(raw)
+    write_indexes(arch, filings, quarterly=quarterly)
     return filings
 
 
