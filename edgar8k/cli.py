@@ -147,6 +147,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.add_argument("--json", action="store_true", help="print JSON for machines")
 
+    p = sub.add_parser("bench", help="run the benchmarks (benchmarks/run.py) and print their table",
+                       description="Run benchmarks/run.py from a source checkout with this Python; every "
+                                   "argument after `bench` is passed on (e.g. `edgar8k bench --quick`, "
+                                   "`edgar8k bench --only parse,rate`, `edgar8k bench -- --help`).",
+                       add_help=False)
+    p.add_argument("bench_args", nargs=argparse.REMAINDER, help="arguments for benchmarks/run.py")
+
     p = sub.add_parser("evaluate", help="score the extractor against hand-checked labels",
                        description="Run the real pipeline on labelled filings and print per-field "
                                    "precision/recall/F1, detection and the key-field micro F1.")
@@ -172,6 +179,13 @@ def _prefect_env(args: argparse.Namespace | None = None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["bench"]:  # everything after it belongs to benchmarks/run.py, flags included
+        try:
+            return cmd_bench(argparse.Namespace(bench_args=argv[1:]))
+        except UsageError as e:
+            print(f"edgar8k: {e}", file=sys.stderr)
+            return 2
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
@@ -390,10 +404,29 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def bench_script() -> Path:
+    """benchmarks/ ships with the source, not with the installed package: find it beside the package."""
+    here = Path(__file__).resolve().parent.parent
+    script = here / "benchmarks" / "run.py"
+    if not script.is_file():
+        raise UsageError(f"edgar8k bench needs a source checkout: {script} does not exist; clone the "
+                         "repository and install it with `pip install -e '.[test,bench]'`")
+    return script
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    import subprocess
+
+    rest = list(args.bench_args)
+    if rest[:1] == ["--"]:
+        rest = rest[1:]
+    return subprocess.call([sys.executable, str(bench_script()), *rest])
+
+
 COMMANDS = {
     "backfill": cmd_backfill, "nightly": cmd_nightly, "serve": cmd_serve, "reprocess": cmd_reprocess,
     "demo": cmd_demo,
-    "show": cmd_show, "config": cmd_config, "evaluate": cmd_evaluate,
+    "show": cmd_show, "config": cmd_config, "evaluate": cmd_evaluate, "bench": cmd_bench,
 }
 
 if __name__ == "__main__":

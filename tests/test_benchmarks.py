@@ -39,9 +39,10 @@ def test_generate_mirror_mixes_eras_with_daily_indexes(tmp_path: Path) -> None:
     assert eras == {"html", "text"}
 
 
-def test_run_py_quick_write_benchmark(tmp_path: Path) -> None:
+def test_edgar8k_bench_runs_the_quick_write_benchmark(tmp_path: Path) -> None:
+    """`edgar8k bench ARGS` is benchmarks/run.py ARGS: the CLI passes every flag on."""
     out = tmp_path / "bench.json"
-    r = subprocess.run([sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick", "--only", "write",
+    r = subprocess.run([sys.executable, "-m", "edgar8k.cli", "bench", "--quick", "--only", "write",
                         "--write-rows", "1500", "--json", str(out), "--tmp", str(tmp_path)],
                        capture_output=True, text=True, timeout=120, cwd=REPO)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -53,6 +54,12 @@ def test_run_py_quick_write_benchmark(tmp_path: Path) -> None:
     assert w["partition_filings"] == 1500 and w["write_batch_seconds"] > 0
     assert [r["benchmark"] for r in data["table"]] == ["write", "write"]
     assert not list(tmp_path.glob("edgar8k-bench-*"))  # work folder removed
+
+
+def test_edgar8k_bench_passes_errors_through() -> None:
+    r = subprocess.run([sys.executable, "-m", "edgar8k.cli", "bench", "--only", "nope"], capture_output=True,
+                       text=True, timeout=60, cwd=REPO)
+    assert r.returncode == 2 and "unknown benchmark(s) ['nope']" in r.stderr
 
 
 def test_rss_sampler_reads_a_child_process() -> None:
