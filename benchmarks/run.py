@@ -460,8 +460,8 @@ def bench_scale(ctx: Ctx) -> dict[str, Any]:
     from edgar8k.testing.edgar_server import EdgarServer
 
     n = ctx.args.scale_n or (60 if ctx.quick else 100_000)
-    root = ctx.tmp / "scale-mirror"
-    print(f"  generating a {n:,}-filing mirror under {root} ...", flush=True)
+    root = ctx.args.scale_mirror or ctx.tmp / "scale-mirror"
+    print(f"  generating a {n:,}-filing mirror under {root} (reused if already there) ...", flush=True)
     info = generate(root, n)
     res: dict[str, Any] = {"mirror": info.summary()}
     days = info.days
@@ -533,7 +533,7 @@ def _scale_done(ctx: Ctx, res: dict[str, Any], root: Path) -> dict[str, Any]:
     for k in ("backfill", "reprocess"):
         if k in res and res[k]["rc"] == 0:
             res[k].pop("output", None)
-    if not ctx.args.keep:
+    if not ctx.args.keep and not ctx.args.scale_mirror:
         shutil.rmtree(root, ignore_errors=True)
     b, p = res["backfill"], res.get("reprocess")
 
@@ -550,7 +550,8 @@ def _scale_done(ctx: Ctx, res: dict[str, Any], root: Path) -> dict[str, Any]:
     m = res["mirror"]
     rows = [row("scale", "mirror", f"{m['filings_8k']:,} 8-Ks ({m['text_era']:,} text ~{m['mean_kb_text']} KB, "
                                    f"{m['html_era']:,} HTML ~{m['mean_kb_html']} KB; {m['total_mb']} MB, "
-                                   f"{m['business_days']} days), generated in {m['generate_seconds']} s"),
+                                   f"{m['business_days']} days), generated in {m['generate_seconds']} s"
+                                   + (" (reused)" if m.get("reused") else "")),
             row("scale", f"backfill (rate 2000, 8 workers): {b['filings_written'] or b['submissions_fetched']:,} "
                          f"of {b['filings_planned']:,} filings ({res['window']['text_era']:,} old text), "
                          f"{res['window']['start']}..{res['window']['end']}"
@@ -801,7 +802,7 @@ def print_table(rows: list[dict[str, Any]], m: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="edgar8k benchmarks: prints a table and writes JSON.")
+    ap = argparse.ArgumentParser(prog="edgar8k bench", description="edgar8k benchmarks: prints a table and writes JSON.")
     ap.add_argument("--quick", action="store_true", help="every benchmark scaled down (minutes, not hours)")
     ap.add_argument("--only", help=f"comma-separated subset of {','.join(BENCHES)}")
     ap.add_argument("--json", type=Path, default=REPO / "benchmarks" / "results" / "latest.json")
@@ -810,6 +811,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--backfill-n", type=int, help="backfill only the first days holding this many filings")
     ap.add_argument("--scale-timeout", type=float, default=1800, help="seconds per scale run before it is stopped")
     ap.add_argument("--no-reprocess", action="store_true", help="scale: the backfill only")
+    ap.add_argument("--scale-mirror", type=Path, help="scale: keep the generated mirror in this folder and "
+                                                      "reuse it on the next run (it is ~110 KB a filing)")
     ap.add_argument("--write-rows", type=int, help="filings in the year partition (default 75,000)")
     ap.add_argument("--tmp", type=Path, help="work folder (default: a new temporary folder under /tmp)")
     ap.add_argument("--keep", action="store_true", help="keep mirrors and outputs")

@@ -39,6 +39,19 @@ def test_generate_mirror_mixes_eras_with_daily_indexes(tmp_path: Path) -> None:
     assert eras == {"html", "text"}
 
 
+def test_generate_mirror_reuses_a_mirror_made_with_the_same_parameters(tmp_path: Path) -> None:
+    from generate_mirror import generate
+
+    first = generate(tmp_path, 40, per_day=20, processes=1)
+    some = next((tmp_path / "Archives/edgar/data").rglob("*.txt"))
+    some.write_bytes(b"changed")
+    again = generate(tmp_path, 40, per_day=20, processes=1)
+    assert again.reused and not first.reused and some.read_bytes() == b"changed"
+    assert again.summary() | {"reused": False, "generate_seconds": 0} == first.summary() | {"generate_seconds": 0}
+    other = generate(tmp_path, 40, per_day=20, processes=1, text_share=0.9)  # other parameters: written anew
+    assert not other.reused and some.read_bytes() != b"changed"
+
+
 def test_edgar8k_bench_runs_the_quick_write_benchmark(tmp_path: Path) -> None:
     """`edgar8k bench ARGS` is benchmarks/run.py ARGS: the CLI passes every flag on."""
     out = tmp_path / "bench.json"
