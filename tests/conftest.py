@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,44 @@ def demo_server(demo_mirror: Path) -> Iterator["object"]:
 
     with EdgarServer(demo_mirror) as server:
         yield server
+
+
+class MotoS3:
+    """A real S3 endpoint (moto's server mode) on loopback: buckets, pyarrow URIs, raw objects."""
+
+    def __init__(self, host: str, port: int):
+        self.endpoint = f"http://{host}:{port}"
+        self.query = f"endpoint_override={host}:{port}&scheme=http&region=us-east-1"
+
+    def client(self) -> Any:
+        import boto3
+
+        return boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1")
+
+    def bucket(self, name: str) -> str:
+        self.client().create_bucket(Bucket=name)
+        return name
+
+    def uri(self, bucket: str, prefix: str) -> str:
+        return f"s3://{bucket}/{prefix}?{self.query}"
+
+    def objects(self, bucket: str, prefix: str) -> dict[str, bytes]:
+        c = self.client()
+        keys = [o["Key"] for page in c.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+                for o in page.get("Contents", [])]
+        return {k: c.get_object(Bucket=bucket, Key=k)["Body"].read() for k in keys}
+
+
+@pytest.fixture(scope="session")
+def moto_s3() -> Iterator[MotoS3]:
+    moto_server = pytest.importorskip("moto.server")
+    pytest.importorskip("boto3")
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    mp = pytest.MonkeyPatch()
+    for k, v in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                 "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        mp.setenv(k, v)  # inherited by reprocess's worker processes
+    yield MotoS3(*server.get_host_and_port())
+    mp.undo()
+    server.stop()

@@ -66,20 +66,8 @@ def test_iter_accessions_lists_complete_records_sorted(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def s3_uri():
-    moto_server = pytest.importorskip("moto.server")
-    boto3 = pytest.importorskip("boto3")
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    mp = pytest.MonkeyPatch()
-    for k, v in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                 "AWS_DEFAULT_REGION": "us-east-1"}.items():
-        mp.setenv(k, v)
-    boto3.client("s3", endpoint_url=f"http://{host}:{port}", region_name="us-east-1").create_bucket(Bucket="edgar-raw")
-    yield f"s3://edgar-raw/prefix/raw?endpoint_override={host}:{port}&scheme=http&region=us-east-1"
-    mp.undo()
-    server.stop()
+def s3_uri(moto_s3):
+    return moto_s3.uri(moto_s3.bucket("edgar-raw"), "prefix/raw")
 
 
 def test_s3_store_behaves_like_the_local_one(s3_uri):

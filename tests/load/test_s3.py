@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from edgar8k.load.parquet import read_table
-from tests.conftest import TEST_UA
+from tests.conftest import TEST_UA, MotoS3
 
 BUCKET = "edgar8k-test"
 DAYS = [dt.date(2001, 3, 13), dt.date(2024, 3, 19)]
@@ -18,35 +18,17 @@ SEED_ACC = "0000950150-01-500213"
 
 
 @pytest.fixture(scope="module")
-def s3() -> Iterator[dict[str, str]]:
-    moto_server = pytest.importorskip("moto.server")
-    boto3 = pytest.importorskip("boto3")
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    mp = pytest.MonkeyPatch()
-    for k, v in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                 "AWS_DEFAULT_REGION": "us-east-1"}.items():
-        mp.setenv(k, v)  # inherited by reprocess's worker processes
-    endpoint = f"http://{host}:{port}"
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(Bucket=BUCKET)
-    query = f"endpoint_override={host}:{port}&scheme=http&region=us-east-1"
-    yield {"endpoint": endpoint, "query": query}
-    mp.undo()
-    server.stop()
+def s3(moto_s3: MotoS3) -> Iterator[MotoS3]:
+    moto_s3.bucket(BUCKET)
+    yield moto_s3
 
 
-def _uri(s3: dict[str, str], prefix: str) -> str:
-    return f"s3://{BUCKET}/{prefix}?{s3['query']}"
+def _uri(s3: MotoS3, prefix: str) -> str:
+    return s3.uri(BUCKET, prefix)
 
 
-def _objects(s3: dict[str, str], prefix: str) -> dict[str, bytes]:
-    import boto3
-
-    client = boto3.client("s3", endpoint_url=s3["endpoint"], region_name="us-east-1")
-    keys = [o["Key"] for page in client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix)
-            for o in page.get("Contents", [])]
-    return {k: client.get_object(Bucket=BUCKET, Key=k)["Body"].read() for k in keys}
+def _objects(s3: MotoS3, prefix: str) -> dict[str, bytes]:
+    return s3.objects(BUCKET, prefix)
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +57,7 @@ def test_backfill_to_s3_reads_back_with_every_reader(s3, backfilled):
     ours = read_table("issuances", backfilled)
     assert sorted(ours.loc[ours["accession_number"] == SEED_ACC, "shares"].tolist()) == [125_000, 1_250_000]
 
-    host_port = s3["endpoint"].removeprefix("http://")
+    host_port = s3.endpoint.removeprefix("http://")
     fs = pafs.S3FileSystem(endpoint_override=host_port, scheme="http", access_key="testing",
                            secret_key="testing", region="us-east-1")
     by_pandas = pd.read_parquet(f"{BUCKET}/out/issuances", filesystem=fs)
