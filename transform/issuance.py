@@ -69,19 +69,28 @@ class Sentence:
     text: str  # the slice of the filing text with newlines as spaces (same length, same offsets)
 
 
+_STARTS_NEW = _stdlib_re.compile(r"[\"'(]?[A-Z0-9$]")
+_ENUMERATOR = _stdlib_re.compile(r"\((?:[a-z]|[ivx]+|\d+)\)\s")
+_BULLETS = ("|", "·", "•", "*")
+
+
 def _hard_line_breaks(block: str) -> list[int]:
     """Offsets (within block) of single newlines that end a heading, table row or bullet."""
     cuts: list[int] = []
-    pos = 0
     lines = block.split("\n")
-    for i, line in enumerate(lines[:-1]):
+    if len(lines) < 2:
+        return cuts
+    stripped_lines = [line.strip() for line in lines]
+    starts_new, enumerator = _STARTS_NEW.match, _ENUMERATOR.match
+    pos = 0
+    for i in range(len(lines) - 1):
+        line = lines[i]
         pos += len(line)
-        nxt = lines[i + 1].strip()
-        stripped = line.strip()
-        starts_new = bool(re.match(r"[\"'(]?[A-Z0-9$]", nxt))
-        if (len(stripped) < 45 and starts_new and not stripped.endswith(",") or " | " in line
-                or nxt.startswith(("|", "·", "•", "*")) or re.match(r"\((?:[a-z]|[ivx]+|\d+)\)\s", nxt)
-                or " | " in lines[i + 1] or len(stripped) > 100):
+        stripped = stripped_lines[i]
+        nxt = stripped_lines[i + 1]
+        n = len(stripped)
+        if (n < 45 and not stripped.endswith(",") and starts_new(nxt) or n > 100 or " | " in line
+                or nxt.startswith(_BULLETS) or " | " in lines[i + 1] or enumerator(nxt)):
             cuts.append(pos)
         pos += 1
     return cuts
@@ -109,7 +118,29 @@ def _is_abbreviation(before: str) -> bool:
         return True
     if len(word) == 1 and word.isalpha():
         return True  # initials: "John E. Feltl"
-    return bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
+    return "." in word and bool(_INITIALS.fullmatch(word))
+
+
+_INITIALS = _stdlib_re.compile(r"(?:[a-z]\.)+[a-z]")
+
+
+def _ends_numbered(before: str) -> bool:
+    """_NUMBERED.search(before), searched only where a match can start: the pattern ends in
+    \\s+[\\d.]+$, so a match ends the keyword just before the trailing run of spaces and digits."""
+    i = len(before)
+    if not i:
+        return False
+    c = before[i - 1]
+    if c != "." and not c.isdecimal():  # \d is str.isdecimal(); `before` holds no newline for $ to skip
+        return False
+    while i and (before[i - 1] == "." or before[i - 1].isdecimal()):
+        i -= 1
+    j = i
+    while j and before[j - 1].isspace():  # \s is str.isspace()
+        j -= 1
+    if j == i:
+        return False
+    return _NUMBERED.search(before, max(0, j - 7)) is not None  # longest keyword: 7 letters
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Sentence]:
@@ -118,32 +149,39 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     end = len(text) if end is None else end
     out: list[Sentence] = []
     region = text[start:end]
-    block_starts = [0] + [m.end() for m in _BLANK.finditer(region)]
-    block_ends = [m.start() for m in _BLANK.finditer(region)] + [len(region)]
+    blanks = list(_BLANK.finditer(region))
+    block_starts = [0] + [m.end() for m in blanks]
+    block_ends = [m.start() for m in blanks] + [len(region)]
+    boundaries = _BOUNDARY.finditer
     for bs, be in zip(block_starts, block_ends):
         block = region[bs:be]
-        cuts = sorted(set(_hard_line_breaks(block)))
+        cuts = _hard_line_breaks(block) if "\n" in block else ()
         piece_starts = [0] + [c + 1 for c in cuts]
-        piece_ends = cuts + [len(block)]
+        piece_ends = [*cuts, len(block)]
         for ps, pe in zip(piece_starts, piece_ends):
             piece = block[ps:pe].replace("\n", " ")
+            base = start + bs + ps
             s0 = 0
-            for m in _BOUNDARY.finditer(piece):
-                before = piece[s0:m.start()]
-                if _is_abbreviation(before) and not before[-1:].isdigit() or _NUMBERED.search(before):
+            for m in boundaries(piece):
+                ms = m.start()
+                before = piece[s0:ms]
+                if not before[-1:].isdigit() and _is_abbreviation(before) or _ends_numbered(before):
                     continue
-                out.append(_make(text, piece, start + bs + ps, s0, m.end()))
-                s0 = m.end()
-            out.append(_make(text, piece, start + bs + ps, s0, len(piece)))
-    return [s for s in out if s.text.strip()]
+                me = m.end()
+                _append_sentence(out, piece, base, s0, me)
+                s0 = me
+            _append_sentence(out, piece, base, s0, len(piece))
+    return out
 
 
-def _make(text: str, piece: str, base: int, s: int, e: int) -> Sentence:
-    while s < e and piece[s].isspace():
-        s += 1
-    while e > s and piece[e - 1].isspace():
-        e -= 1
-    return Sentence(base + s, base + e, text[base + s:base + e].replace("\n", " "))
+def _append_sentence(out: list[Sentence], piece: str, base: int, s: int, e: int) -> None:
+    """piece[s:e] without its outer whitespace, unless nothing is left; piece is the filing text
+    at `base` with newlines as spaces, so offsets carry over unchanged."""
+    body = piece[s:e]
+    stripped = body.strip()
+    if stripped:
+        s += len(body) - len(body.lstrip())
+        out.append(Sentence(base + s, base + s + len(stripped), stripped))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,6 +259,29 @@ _RECAP = re.compile(r"\W*As\s+(?:previously|was|we)\s+(?:previously\s+)?(?:repor
 _NON_ISSUANCE_ITEMS = {"1.02", "2.02", "2.05", "2.06", "4.01", "4.02", "5.04", "5.05", "5.07", "6", "4", "9"}
 _LEGAL_AGREEMENT = re.compile(r"\bWHEREAS\b|NOW,\s+THEREFORE|\bARTICLE\s+(?:I|1)\b|AGREEMENT\s+AND\s+PLAN\s+OF\s+MERGER|"
                               r"\bINDENTURE\b|\bSECTION\s+1\.01\b|\bTHIS\s+(?:[A-Z]+\s+){0,4}AGREEMENT\b|Gentlemen:|Ladies\s+and\s+Gentlemen")
+# One word of each _LEGAL_AGREEMENT alternative (the pattern is case-sensitive): text without any of
+# them cannot match, and a substring test is far cheaper than the pattern, which has no literal prefix.
+_LEGAL_AGREEMENT_WORDS = ("WHEREAS", "THEREFORE", "ARTICLE", "AGREEMENT", "INDENTURE", "SECTION", "Gentlemen")
+
+
+def _legal_agreement(text: str, start: int, end: int) -> bool:
+    """_LEGAL_AGREEMENT.search(text, start, end), skipped when none of its words occur there."""
+    window = text[start:end]
+    if not any(w in window for w in _LEGAL_AGREEMENT_WORDS):
+        return False
+    return bool(_LEGAL_AGREEMENT.search(text, start, end))
+
+
+# Characters besides A-Z that re.IGNORECASE lets match an ASCII letter (found by trying every code point).
+_IGNORECASE_SPECIALS = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
+
+
+def _folded(text: str) -> str:
+    """text lower-cased so that every character an IGNORECASE pattern's ASCII letter can match becomes
+    that letter: a lower-case ASCII word such a pattern must match is then a plain substring of it."""
+    if not text.isascii() and any(chr(c) in text for c in _IGNORECASE_SPECIALS):
+        text = text.translate(_IGNORECASE_SPECIALS)
+    return text.lower()
 
 # ---------------------------------------------------------------------------------------------
 # Security nouns
@@ -544,20 +605,22 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
             continue
         if region.label in _NON_ISSUANCE_ITEMS:
             continue
-        if region.label and region.label.startswith("EX-") and _LEGAL_AGREEMENT.search(ft.text, region.start,
-                                                                                        min(region.end, region.start + 4000)):
+        if region.label and region.label.startswith("EX-") and _legal_agreement(ft.text, region.start,
+                                                                                 min(region.end, region.start + 4000)):
             continue
-        region_sentences = split_sentences(ft.text, region.start, region.end)
         region_text = ft.text[region.start:region.end].replace("\n", " ")
-        if _OFFERING_REDUCED.search(region_text):
+        region_folded = _folded(region_text)
+        if _offering_reduced_words(region_folded) and _OFFERING_REDUCED.search(region_text):
             continue  # an earlier offering program cut back, nothing newly sold
+        region_sentences = split_sentences(ft.text, region.start, region.end)
         all_sentences.extend((region, s) for s in region_sentences)
         region_kind = _Lazy(lambda rs=region_sentences: _kind_of(
             " ".join(s.text for s in rs if not _negative_sentence(s.text))[:6000]))
         compositions = _Lazy(lambda rs=region_sentences: " ".join(
             x.text for x in rs if "unit" in x.text.lower() and _UNIT_COMPOSITION.search(x.text)))
         recap = False
-        subsidiary_deal = _Lazy(lambda rt=region_text: bool(_SUBSIDIARY_ISSUER.search(rt)))
+        subsidiary_deal = _Lazy(lambda rt=region_text, rf=region_folded: "subsidiary" in rf
+                                and bool(_SUBSIDIARY_ISSUER.search(rt)))
         for k, s in enumerate(region_sentences):
             if _RECAP.match(s.text):
                 recap = True
@@ -603,6 +666,11 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
             _agreement_from_exhibit_list(tx, draft, exhibit_list, ref_date)
         out.append(tx)
     return _merge_concurrent_placement(out, ft.text)
+
+
+def _offering_reduced_words(folded: str) -> bool:
+    """Words every _OFFERING_REDUCED match contains (folded text, see _folded)."""
+    return "offering" in folded and "amount" in folded and ("reduc" in folded or "decreas" in folded)
 
 
 _OFFERING_REDUCED = re.compile(
@@ -1172,7 +1240,7 @@ def _principal_mention(text: str, q: Quantity) -> _Mention | None:
             return None
         return _Mention(_note_type(title), title, q.start, q.end + m.end(), principal=q.value, principal_q=q)
     left = text[max(0, q.start - 200):q.start]
-    lm = _NOTE_BEFORE.search(left)
+    lm = _NOTE_BEFORE.search(left) if _may_end_note_phrase(left) else None
     if lm:
         title = _trim_note_title(lm.group("title"))
         if title is None:
@@ -1180,6 +1248,14 @@ def _principal_mention(text: str, q: Quantity) -> _Mention | None:
         return _Mention(_note_type(title), title, q.start - (len(left) - lm.start()), q.end, principal=q.value,
                         principal_q=q)
     return None
+
+
+def _may_end_note_phrase(left: str) -> bool:
+    """Words every _NOTE_BEFORE match holds: it names notes, debentures or bonds and ends with 'of',
+    'up to' or 'approximately' before trailing spaces. The pattern backtracks hard; this test does not."""
+    folded = _folded(left)
+    return (folded.rstrip()[-13:].endswith(("of", "to", "approximately"))
+            and ("note" in folded or "debenture" in folded or "bond" in folded))
 
 
 def _foreign_principal(text: str, q: Quantity) -> _Mention | None:
@@ -1733,8 +1809,7 @@ def _set_purchasers(tx: Transaction, draft: _Draft, context: list[Sentence], com
                     names.append(piece)
                     at = s.text.find(piece, m.start("name"))
                     tx.field_evidence.append(Evidence("purchasers", piece, s.start + at, s.start + at + len(piece)))
-    full_text = " ".join(x.text for x in context)
-    terms = _defined_terms(full_text)
+    terms = _Lazy(lambda: _defined_terms(" ".join(x.text for x in context)))  # needed only for 'sold to X'
     for s in draft.sentences:
         for name, start in _more_purchasers(s.text, terms, company_name):
             if name not in names:
@@ -1764,7 +1839,7 @@ def _defined_terms(text: str) -> dict[str, str]:
     return out
 
 
-def _more_purchasers(text: str, terms: dict[str, str], company_name: str | None) -> list[tuple[str, int]]:
+def _more_purchasers(text: str, terms: _Lazy, company_name: str | None) -> list[tuple[str, int]]:
     """Purchasers named as parties to the purchase agreement, by a defined short name ('sold to the
     Sponsor'), or as a person who received the securities ('Mr. John E. Feltl also received ...')."""
     out: list[tuple[str, int]] = []
@@ -1773,7 +1848,7 @@ def _more_purchasers(text: str, terms: dict[str, str], company_name: str | None)
         return bool(name) and not (company_name and _same_entity(name, company_name)) and not _NOT_PURCHASER.match(name)
 
     for m in re.finditer(r"\b(?:sold|issued|sell|issue)\b[^.;]{0,120}?\bto\s+(?:the\s+)?([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})", text):
-        full = terms.get(m.group(1))
+        full = terms().get(m.group(1))
         if full and keep(full) and not _INTERMEDIARY.match(text[m.end():]):
             out.append((full, m.start(1)))
     intermediaries = re.search(r"underwrit|initial\s+purchaser|representatives?\b|\bagents?\b|dealers?\b|placement",
