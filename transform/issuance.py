@@ -248,11 +248,36 @@ def _item_number(num: str) -> str:
 
 
 _EXHIBIT_ITEMS = {"7", "9.01", "13"}
-_SUBSIDIARY_ISSUER = re.compile(
+_SUBSIDIARY_BY = (  # 'offering of ... by X, an indirect wholly-owned subsidiary': starts with its first word
     r"(?:offering|sale|issuance|notes?)\s+(?:of\s+[^.;]{0,60}?\s+)?(?:by|issued\s+by)\s+[A-Z][^;]{0,200}?\b(?:an?|its)\s+"
-    r"(?:(?:indirect|direct|newly\s+formed|wholly[- ]owned|majority[- ]owned|consolidated)[,]?\s+)*subsidiary"
-    r"|\b(?:an?|its)\s+(?:(?:indirect|direct|wholly[- ]owned|majority[- ]owned)\s+)*subsidiary\s+of\s+[^;]{0,80}?,\s+"
-    r"(?:closed|completed|priced|issued|sold)\b", re.IGNORECASE)
+    r"(?:(?:indirect|direct|newly\s+formed|wholly[- ]owned|majority[- ]owned|consolidated)[,]?\s+)*subsidiary")
+_SUBSIDIARY_OF = (  # 'a subsidiary of X, closed ...'
+    r"\b(?:an?|its)\s+(?:(?:indirect|direct|wholly[- ]owned|majority[- ]owned)\s+)*subsidiary\s+of\s+[^;]{0,80}?,\s+"
+    r"(?:closed|completed|priced|issued|sold)\b")
+_SUBSIDIARY_ISSUER = re.compile(_SUBSIDIARY_BY + "|" + _SUBSIDIARY_OF, re.IGNORECASE)
+_SUBSIDIARY_BY_RE = re.compile(_SUBSIDIARY_BY, re.IGNORECASE)
+_SUBSIDIARY_OF_RE = re.compile(_SUBSIDIARY_OF, re.IGNORECASE)
+_SPACED_OF = re.compile(r"\s+of\s+", re.IGNORECASE)
+
+
+def _subsidiary_issuer(text: str, folded: str) -> bool:
+    """bool(_SUBSIDIARY_ISSUER.search(text)), folded = _folded(text). The pattern has no literal prefix
+    and a whole item is long, so each alternative is tried only where it can begin: the first
+    alternative where one of its opening words stands, the second only when 'subsidiary of' occurs."""
+    if "subsidiary" not in folded:
+        return False
+    for word in ("offering", "sale", "issuance", "note"):
+        i = folded.find(word)
+        while i >= 0:
+            if _SUBSIDIARY_BY_RE.match(text, i):
+                return True
+            i = folded.find(word, i + 1)
+    i = folded.find("subsidiary")
+    while i >= 0:
+        if _SPACED_OF.match(text, i + len("subsidiary")):
+            return bool(_SUBSIDIARY_OF_RE.search(text))
+        i = folded.find("subsidiary", i + 1)
+    return False
 _REGISTRANT_SELLS = re.compile(r"\b(?:the\s+Company|the\s+Registrant|we)\s+(?:has\s+|have\s+|also\s+)?(?:issued|sold|closed|completed|priced|agreed\s+to\s+(?:issue|sell))\b",
                                re.IGNORECASE)
 _RECAP = re.compile(r"\W*As\s+(?:previously|was|we)\s+(?:previously\s+)?(?:reported|disclosed|announced)", re.I)
@@ -397,6 +422,8 @@ def _series_mentions(text: str, region_text: str, mentions: list[_Mention]) -> l
     Underwriting Agreement'. Series named elsewhere in the item are used when the sentence only says 'the Notes'."""
     if any(m.security_type in ("note", "convertible_note") for m in mentions):
         return []
+    if "Notes" not in text and "Debentures" not in text and "Bonds" not in text:
+        return []  # every _SALE_OF_NOTES alternative names them (the pattern is case-sensitive)
     sale = _SALE_OF_NOTES.search(text)
     if not sale:
         return []
@@ -619,8 +646,7 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
         compositions = _Lazy(lambda rs=region_sentences: " ".join(
             x.text for x in rs if "unit" in x.text.lower() and _UNIT_COMPOSITION.search(x.text)))
         recap = False
-        subsidiary_deal = _Lazy(lambda rt=region_text, rf=region_folded: "subsidiary" in rf
-                                and bool(_SUBSIDIARY_ISSUER.search(rt)))
+        subsidiary_deal = _Lazy(lambda rt=region_text, rf=region_folded: _subsidiary_issuer(rt, rf))
         for k, s in enumerate(region_sentences):
             if _RECAP.match(s.text):
                 recap = True
@@ -829,9 +855,30 @@ def company_aliases(text: str, company_name: str | None) -> frozenset[str]:
     out.update(words)
     if words:
         pat = re.compile(rf"\b{re.escape(words[0])}[^()\n]{{0,80}}?\(\s*(?:the\s+)?[\"']([^\"']{{2,40}})[\"']", re.I)
-        for m in pat.finditer(text[:30000]):
+        for m in _finditer_from_word(pat, words[0], text[:30000]):
             out.add(m.group(1).split()[0].lower())
     return frozenset(out)
+
+
+def _finditer_from_word(pat: re.Pattern[str], word: str, text: str) -> list[re.Match[str]]:
+    """pat.finditer(text) for an IGNORECASE pattern whose every match starts with `word` (lower case):
+    the pattern is tried only where the folded text holds the word, leftmost first, never inside an
+    earlier match, which is what finditer does. _folded keeps offsets: it changes no string length."""
+    if not word.isascii():
+        return list(pat.finditer(text))
+    folded = _folded(text)
+    out: list[re.Match[str]] = []
+    pos = 0
+    i = folded.find(word)
+    while i >= 0:
+        m = pat.match(text, i)
+        if m:
+            out.append(m)
+            pos = max(m.end(), i + 1)
+            i = folded.find(word, pos)
+        else:
+            i = folded.find(word, i + 1)
+    return out
 
 
 def _defined_entities(text: str) -> frozenset[str]:
@@ -988,9 +1035,10 @@ def _is_year(q: Quantity, text: str) -> bool:
 def _is_earlier_deal(text: str, ref_date: dt.date | None) -> bool:
     """A sentence about an earlier offering: every date in it is well before the report, or it
     says so ("previously issued")."""
-    if re.search(r"^\W*As\s+(?:previously|was|we)\s+(?:previously\s+)?(?:reported|disclosed|announced)|"
-                 r"\bpreviously\s+(?:issued|sold)|\bprior\s+(?:offering|private\s+placement)|"
-                 r"\bhad\s+(?:previously\s+)?(?:issued|sold)\b", text, re.I):
+    if _RECAP.match(text):
+        return True  # the pattern's first alternative, anchored at the start: _RECAP exactly
+    folded = _folded(text)
+    if ("previously" in folded or "prior" in folded or "had" in folded) and _EARLIER_WORDS.search(text):
         return True
     if ref_date is None:
         return False
@@ -1006,6 +1054,8 @@ def _is_earlier_deal(text: str, ref_date: dt.date | None) -> bool:
     return all(d < ref_date - dt.timedelta(days=200) for d in dates)
 
 
+_EARLIER_WORDS = re.compile(r"\bpreviously\s+(?:issued|sold)|\bprior\s+(?:offering|private\s+placement)|"
+                            r"\bhad\s+(?:previously\s+)?(?:issued|sold)\b", re.I)
 _LEAD_DATE = r"[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|[A-Z][a-z]+\s+(?:19|20)\d\d"
 _MONTH_YEAR = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
                          r"\s+((?:19|20)\d\d)\b")
@@ -1015,6 +1065,8 @@ _IN_YEAR = re.compile(r"\b(?:in|during|fiscal(?:\s+year)?)\s+((?:19|20)\d\d)\b(?
 def _loose_dates(text: str) -> list[dt.date]:
     """'June 2003' and 'in 2003' as the last day they could mean, to recognise earlier deals."""
     out = []
+    if "19" not in text and "20" not in text:
+        return out  # both patterns need a year 19xx or 20xx
     for m in _MONTH_YEAR.finditer(text):
         month = list(calendar.month_name).index(m.group(1))
         year = int(m.group(2))
@@ -1717,7 +1769,8 @@ def _agreement_from_exhibit_list(tx: Transaction, draft: _Draft, exhibit_list: l
     """The exhibit list often dates the agreement the body only names ('Agreement and Plan of Merger,
     dated December 13, 1999'); used only when the body gives no date, and only for the kind of
     agreement the deal's own sentences name."""
-    named = {m.group(0).lower().split()[0] for s in draft.sentences for m in _AGREEMENT_NAME.finditer(s.text)}
+    named = {m.group(0).lower().split()[0] for s in draft.sentences if "agreement" in _folded(s.text)
+             for m in _AGREEMENT_NAME.finditer(s.text)}
     if not named:
         return
     for s in exhibit_list:
