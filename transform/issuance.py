@@ -89,8 +89,8 @@ def _hard_line_breaks(block: str) -> list[int]:
         stripped = stripped_lines[i]
         nxt = stripped_lines[i + 1]
         n = len(stripped)
-        if (n < 45 and not stripped.endswith(",") and starts_new(nxt) or n > 100 or " | " in line
-                or nxt.startswith(_BULLETS) or " | " in lines[i + 1] or enumerator(nxt)):
+        if (n > 100 or n < 45 and not stripped.endswith(",") and starts_new(nxt) or " | " in line
+                or nxt.startswith(_BULLETS) or " | " in lines[i + 1] or nxt[:1] == "(" and enumerator(nxt)):
             cuts.append(pos)
         pos += 1
     return cuts
@@ -149,35 +149,41 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     end = len(text) if end is None else end
     out: list[Sentence] = []
     region = text[start:end]
-    blanks = list(_BLANK.finditer(region))
-    block_starts = [0] + [m.end() for m in blanks]
-    block_ends = [m.start() for m in blanks] + [len(region)]
-    boundaries = _BOUNDARY.finditer
-    for bs, be in zip(block_starts, block_ends):
+    bs = 0
+    for m in [*_BLANK.finditer(region), None]:
+        be = len(region) if m is None else m.start()
         block = region[bs:be]
-        cuts = _hard_line_breaks(block) if "\n" in block else ()
-        piece_starts = [0] + [c + 1 for c in cuts]
-        piece_ends = [*cuts, len(block)]
-        for ps, pe in zip(piece_starts, piece_ends):
-            piece = block[ps:pe].replace("\n", " ")
-            base = start + bs + ps
-            s0 = 0
-            for m in boundaries(piece):
-                ms = m.start()
-                before = piece[s0:ms]
-                if not before[-1:].isdigit() and _is_abbreviation(before) or _ends_numbered(before):
-                    continue
-                me = m.end()
-                _append_sentence(out, piece, base, s0, me)
-                s0 = me
-            _append_sentence(out, piece, base, s0, len(piece))
+        if "\n" in block:
+            ps = 0
+            for cut in _hard_line_breaks(block):
+                _split_piece(out, block[ps:cut].replace("\n", " "), start + bs + ps)
+                ps = cut + 1
+            _split_piece(out, block[ps:].replace("\n", " "), start + bs + ps)
+        else:
+            _split_piece(out, block, start + bs)
+        if m is not None:
+            bs = m.end()
     return out
+
+
+def _split_piece(out: list[Sentence], piece: str, base: int) -> None:
+    """The sentences of one piece (a paragraph or a line, newlines already spaces) at offset base."""
+    s0 = 0
+    if "." in piece or "!" in piece or "?" in piece:  # every _BOUNDARY match starts with one
+        for m in _BOUNDARY.finditer(piece):
+            before = piece[s0:m.start()]
+            if not before[-1:].isdigit() and _is_abbreviation(before) or _ends_numbered(before):
+                continue
+            me = m.end()
+            _append_sentence(out, piece, base, s0, me)
+            s0 = me
+    _append_sentence(out, piece, base, s0, len(piece))
 
 
 def _append_sentence(out: list[Sentence], piece: str, base: int, s: int, e: int) -> None:
     """piece[s:e] without its outer whitespace, unless nothing is left; piece is the filing text
     at `base` with newlines as spaces, so offsets carry over unchanged."""
-    body = piece[s:e]
+    body = piece[s:e] if s or e != len(piece) else piece
     stripped = body.strip()
     if stripped:
         s += len(body) - len(body.lstrip())
@@ -407,10 +413,10 @@ def _is_negative(text: str) -> bool:
     """A sentence about something other than the company selling its securities. Tender offers and
     repurchases do not veto a sentence that also says the company issued or sold ('funded from the
     issuance and sale by the Company of its ... Notes')."""
-    if not _negative_sentence(text):
+    phrase = _negative_phrase(text)
+    if phrase is None:
         return False
-    m = _NEGATIVE_SENTENCE.search(text)
-    if _SOFT_NEGATIVE.fullmatch(m.group(0)) and _STRONG_SALE.search(text):
+    if _SOFT_NEGATIVE.fullmatch(phrase) and _STRONG_SALE.search(text):
         rest = _SOFT_NEGATIVE.sub(" ", text)
         return bool(_NEGATIVE_SENTENCE.search(rest))
     return True
@@ -679,6 +685,7 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
     out: list[Transaction] = []
     drafts = {k: d for k, d in drafts.items() if not _too_weak(d)}
     _merge_restatements(drafts, order)
+    index = None
     for kind in order:
         if kind not in drafts:
             continue
@@ -686,8 +693,9 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
         if not draft.securities:
             continue
         others = {(x.start, x.end) for k2, d2 in drafts.items() if k2 != kind for x in d2.sentences}
-        tx = _finish(draft, [(r, x) for r, x in all_sentences if (x.start, x.end) not in recaps], ft.text,
-                     ref_date, company_name, others)
+        if index is None:
+            index = _SentenceIndex([(r, x) for r, x in all_sentences if (x.start, x.end) not in recaps])
+        tx = _finish(draft, index, ft.text, ref_date, company_name, others)
         if tx.agreement_date is None:
             _agreement_from_exhibit_list(tx, draft, exhibit_list, ref_date)
         out.append(tx)
@@ -752,13 +760,19 @@ _NEGATIVE_LITERALS = ("repurchas", "buy", "tender", "accepted", "split", "sellin
                       "propose", "per", "reserve", "unlawful", "constitute", "offer", "float", "affiliates")
 
 
-@lru_cache(maxsize=16384)
 def _negative_sentence(text: str) -> bool:
+    return _negative_phrase(text) is not None
+
+
+@lru_cache(maxsize=16384)
+def _negative_phrase(text: str) -> str | None:
+    """The first _NEGATIVE_SENTENCE match in text, or None."""
     if text.isascii():
         low = text.lower()
         if not any(lit in low for lit in _NEGATIVE_LITERALS):
-            return False
-    return bool(_NEGATIVE_SENTENCE.search(text))
+            return None
+    m = _NEGATIVE_SENTENCE.search(text)
+    return m.group(0) if m else None
 
 
 _ISSUE_VERB_LITERALS = ("issu", "sell", "sold", "sale", "offer", "purchas", "subscri", "plac", "pric", "clos",
@@ -908,8 +922,14 @@ _DEFINED_SUBJECT_VERB = re.compile(
     r"(?P<verb>issued|sold|acquired|purchased|repurchased|bought)\b")
 
 
+# A word of each verb _SUBJECT_VERB and _DEFINED_SUBJECT_VERB end with.
+_SUBJECT_VERB_WORDS = ("issued", "sold", "agreed", "obligated", "acquired", "purchased", "bought", "receive")
+
+
 def _wrong_issuer(text: str, ctx: _FilingContext) -> bool:
     """Another company issuing ('BlueSuit issued Stockwalk ...') or the registrant buying shares."""
+    if not any(verb in text for verb in _SUBJECT_VERB_WORDS):
+        return False  # neither pattern can match (both are case-sensitive)
     for m in [*_SUBJECT_VERB.finditer(text), *_DEFINED_SUBJECT_VERB.finditer(text)]:
         subject = m.group(1).lower()
         verb = m.group("verb")
@@ -1582,11 +1602,29 @@ def _merge_security(draft: _Draft, sec: Security, s: Sentence) -> None:
     draft.securities.append((sec, s))
 
 
-def _finish(draft: _Draft, all_sentences: list[tuple[Region, Sentence]], text: str, ref_date: dt.date | None,
+class _SentenceIndex:
+    """The sentences a deal's context is drawn from, with what _context_sentences asks of each of
+    them computed once per filing rather than once per deal and call."""
+    __slots__ = ("all_sentences", "region_of", "regions", "recap_keys")
+
+    def __init__(self, all_sentences: list[tuple[Region, Sentence]]):
+        self.all_sentences = all_sentences
+        self.region_of: dict[tuple[int, int], Region] = {}
+        for region, s in all_sentences:
+            self.region_of[(s.start, s.end)] = region
+        self.regions = {r for r, _ in all_sentences}
+        self.recap_keys = {(s.start, s.end) for _, s in all_sentences if _PREVIOUSLY_REPORTED.match(s.text)}
+
+
+_PREVIOUSLY_REPORTED = re.compile(r"\W*As\s+previously\s+(?:reported|disclosed|announced)", re.I)
+
+
+def _finish(draft: _Draft, index: _SentenceIndex, text: str, ref_date: dt.date | None,
             company_name: str | None, owned_elsewhere: set[tuple[int, int]]) -> Transaction:
     tx = Transaction(offering_type=draft.kind, source_item=draft.source_item)
-    context = _context_sentences(draft, all_sentences)
-    wide = [x for x in _context_sentences(draft, all_sentences, owned_elsewhere) if (x.start, x.end) not in owned_elsewhere]
+    all_sentences = index.all_sentences
+    context = _context_sentences(draft, index)
+    wide = [x for x in _context_sentences(draft, index, owned_elsewhere) if (x.start, x.end) not in owned_elsewhere]
     context_text = " ".join(s.text for s in context)
     _set_registration(tx, wide, draft.sentences)
     _set_dates(tx, draft, context, all_sentences, ref_date)
@@ -1623,22 +1661,21 @@ def _offering_type_from_context(context_text: str, tx: Transaction) -> str:
     return "other"
 
 
-def _context_sentences(draft: _Draft, all_sentences: list[tuple[Region, Sentence]],
+def _context_sentences(draft: _Draft, index: _SentenceIndex,
                        owned_elsewhere: set[tuple[int, int]] | None = None) -> list[Sentence]:
     """The deal's sentences and the ones around them: its own items, and the items and exhibits no
     other deal in the filing speaks in (terms often follow in Item 8.01 or the press release)."""
     keys = {(s.start, s.end) for s in draft.sentences}
     out: list[Sentence] = []
-    region_of = {}
-    for region, s in all_sentences:
-        region_of[(s.start, s.end)] = region
+    region_of = index.region_of
     regions_used = {region_of[k] for k in keys if k in region_of}
     if owned_elsewhere is None:
-        claimed = {r for r, _ in all_sentences}
+        claimed = index.regions
     else:
         claimed = {region_of[k] for k in owned_elsewhere if k in region_of}
-    for region, s in all_sentences:
-        if (region in regions_used or region not in claimed) and not re.match(r"\W*As\s+previously\s+(?:reported|disclosed|announced)", s.text, re.I):
+    recap_keys = index.recap_keys
+    for region, s in index.all_sentences:
+        if (region in regions_used or region not in claimed) and (s.start, s.end) not in recap_keys:
             out.append(s)
     return out
 
@@ -1862,7 +1899,7 @@ def _set_purchasers(tx: Transaction, draft: _Draft, context: list[Sentence], com
                     names.append(piece)
                     at = s.text.find(piece, m.start("name"))
                     tx.field_evidence.append(Evidence("purchasers", piece, s.start + at, s.start + at + len(piece)))
-    terms = _Lazy(lambda: _defined_terms(" ".join(x.text for x in context)))  # needed only for 'sold to X'
+    terms = _DefinedTerms(" ".join(x.text for x in context))
     for s in draft.sentences:
         for name, start in _more_purchasers(s.text, terms, company_name):
             if name not in names:
@@ -1892,7 +1929,23 @@ def _defined_terms(text: str) -> dict[str, str]:
     return out
 
 
-def _more_purchasers(text: str, terms: _Lazy, company_name: str | None) -> list[tuple[str, int]]:
+class _DefinedTerms:
+    """_defined_terms(text), looked up one short name at a time and computed only when the name stands
+    in quotes somewhere in text: every _DEFINED match has a quote on each side of its short name."""
+    __slots__ = ("_text", "_terms")
+
+    def __init__(self, text: str):
+        self._text, self._terms = text, None
+
+    def get(self, name: str) -> str | None:
+        if not any(q1 + name + q2 in self._text for q1 in "\"'" for q2 in "\"'"):
+            return None
+        if self._terms is None:
+            self._terms = _defined_terms(self._text)
+        return self._terms.get(name)
+
+
+def _more_purchasers(text: str, terms: _DefinedTerms, company_name: str | None) -> list[tuple[str, int]]:
     """Purchasers named as parties to the purchase agreement, by a defined short name ('sold to the
     Sponsor'), or as a person who received the securities ('Mr. John E. Feltl also received ...')."""
     out: list[tuple[str, int]] = []
@@ -1901,7 +1954,7 @@ def _more_purchasers(text: str, terms: _Lazy, company_name: str | None) -> list[
         return bool(name) and not (company_name and _same_entity(name, company_name)) and not _NOT_PURCHASER.match(name)
 
     for m in re.finditer(r"\b(?:sold|issued|sell|issue)\b[^.;]{0,120}?\bto\s+(?:the\s+)?([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})", text):
-        full = terms().get(m.group(1))
+        full = terms.get(m.group(1))
         if full and keep(full) and not _INTERMEDIARY.match(text[m.end():]):
             out.append((full, m.start(1)))
     intermediaries = re.search(r"underwrit|initial\s+purchaser|representatives?\b|\bagents?\b|dealers?\b|placement",
