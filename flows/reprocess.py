@@ -8,8 +8,11 @@ scheduler address). The Dask client is driven from inside the batch task rather 
 memory holds one batch of rows plus the chunks in flight.
 """
 
+import contextlib
 import datetime as dt
+import logging
 import os
+import signal
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -37,6 +40,8 @@ class Runner(Protocol):
 
     def submit(self, fn: Any, *args: Any) -> Any: ...
 
+    def result(self, future: Any, label: str) -> Any: ...
+
     def close(self) -> None: ...
 
 
@@ -48,6 +53,9 @@ class InlineRunner:
         f: Future = Future()
         f.set_result(fn(*args))
         return f
+
+    def result(self, future: Future, label: str) -> Any:
+        return future.result()
 
     def close(self) -> None:
         pass
@@ -64,32 +72,154 @@ class PoolRunner:
     def submit(self, fn: Any, *args: Any) -> Future:
         return self.pool.submit(fn, *args)
 
+    def result(self, future: Future, label: str) -> Any:
+        return future.result()
+
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-class DaskRunner:
-    """A `distributed.Client` on a new `LocalCluster` of `workers` processes, or on `address`."""
+class DaskTimeout(RuntimeError):
+    """A Dask cluster did not start, answer or finish a chunk in time: the message says which and what to do."""
 
-    def __init__(self, workers: int, address: str | None = None):
+
+# Bounds on every wait on Dask, so that a slow or broken cluster fails the run with a message instead of
+# hanging it (a LocalCluster once hung a loaded 2-core machine for 20 minutes). Generous on purpose: a
+# worker process starts in ~2 s idle and ~10-20 s on a saturated machine; a chunk of 32 filings takes
+# ~0.5 s per core, minutes only if something is wrong.
+DASK_START_TIMEOUT = 120.0  # a worker process to start, a scheduler to answer, workers to join
+DASK_CHUNK_TIMEOUT = 900.0  # one chunk's result, from the moment the run waits on it
+DASK_CLOSE_TIMEOUT = 30.0   # client and cluster shutdown
+
+
+def _dask_config(start_timeout: float) -> dict[str, Any]:
+    return {
+        # Always spawn: a forked worker copies a process running Prefect's and the client's threads, and a
+        # lock one of them held (logging, the event loop) stays held in the child forever. A dask config
+        # file of the user's must not be able to switch this to fork.
+        "distributed.worker.multiprocessing-method": "spawn",
+        "distributed.worker.daemon": True,  # worker processes die with this one
+        "distributed.comm.timeouts.connect": f"{start_timeout}s",
+        # A saturated machine stalls event loops for seconds: that is not an error worth a log line each.
+        "distributed.admin.tick.limit": "60s",
+    }
+
+
+class DaskRunner:
+    """A `distributed.Client` on a new `LocalCluster` of `workers` processes, or on `address`.
+
+    Every wait is bounded (start-up, connection, each chunk, shutdown) and raises `DaskTimeout` naming
+    what did not happen; `close()` always runs both shutdowns. The client is not made Dask's default, so
+    nothing else in the process is sent to this cluster by accident."""
+
+    def __init__(self, workers: int, address: str | None = None, start_timeout: float = DASK_START_TIMEOUT,
+                 chunk_timeout: float = DASK_CHUNK_TIMEOUT, close_timeout: float = DASK_CLOSE_TIMEOUT):
+        import dask
         from distributed import Client, LocalCluster
 
-        self.cluster = None
-        if address:
-            self.client = Client(address, timeout="30s")
-        else:
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, host="127.0.0.1")
-            self.client = Client(self.cluster)
-        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
+        self.address = address
+        self.chunk_timeout = chunk_timeout
+        self.start_timeout = start_timeout
+        self.close_timeout = close_timeout
+        self.cluster: Any = None
+        self.client: Any = None
+        self._config = dask.config.set(_dask_config(start_timeout))
+        try:
+            if address:
+                try:
+                    self.client = Client(address, timeout=start_timeout, set_as_default=False)
+                except OSError as e:
+                    raise DaskTimeout(f"could not connect to the Dask scheduler at {address} within "
+                                      f"{start_timeout:.0f}s ({e}); check that it is running and reachable "
+                                      "from here, or run without --scheduler") from e
+                self._wait_for_workers(1, f"the Dask scheduler at {address} has no workers; start some with "
+                                          f"`dask worker {address}`")
+            else:
+                t0 = time.monotonic()
+                try:
+                    # death_timeout bounds each worker process's start-up (the nanny kills it and the cluster
+                    # fails to start) and makes a worker that loses its scheduler exit instead of lingering.
+                    self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                                dashboard_address=None, host="127.0.0.1",
+                                                death_timeout=start_timeout)
+                except Exception as e:  # noqa: BLE001 - the cause is kept, the message says what to do
+                    raise DaskTimeout(f"a Dask LocalCluster of {workers} worker processes did not start within "
+                                      f"{time.monotonic() - t0:.0f}s ({type(e).__name__}: {e}); the machine "
+                                      "may be overloaded: retry, use fewer --workers, or the process pool "
+                                      "(without --dask)") from e
+                self.client = Client(self.cluster, timeout=start_timeout, set_as_default=False)
+                self._wait_for_workers(workers, f"the Dask LocalCluster started with fewer than {workers} "
+                                                "workers; retry, or use fewer --workers or the process pool")
+        except BaseException:
+            self.close()
+            raise
+        self.workers = max(1, len(self.client.scheduler_info(n_workers=-1).get("workers", {})) or workers)
+
+    def _wait_for_workers(self, n: int, what: str) -> None:
+        try:
+            self.client.wait_for_workers(n, timeout=self.start_timeout)
+        except TimeoutError as e:
+            raise DaskTimeout(f"{what} (waited {self.start_timeout:.0f}s)") from e
 
     def submit(self, fn: Any, *args: Any) -> Any:
         return self.client.submit(fn, *args, pure=False)
 
+    def result(self, future: Any, label: str) -> Any:
+        """The chunk's result, or `DaskTimeout` once it has waited `chunk_timeout` seconds or the cluster has
+        had no worker for `start_timeout` seconds (tasks would wait for a worker forever)."""
+        t0 = time.monotonic()
+        no_workers_since: float | None = None
+        while True:
+            try:
+                return future.result(timeout=min(5.0, self.chunk_timeout))
+            except TimeoutError:
+                pass
+            now = time.monotonic()
+            if now - t0 >= self.chunk_timeout:
+                raise DaskTimeout(f"Dask returned no result for {label} within {self.chunk_timeout:.0f}s "
+                                  f"({self._where()}); the cluster may be overloaded or a worker stuck: "
+                                  "see the worker logs, retry, or use the process pool (without --dask)")
+            if self.client.scheduler_info(n_workers=-1).get("workers"):
+                no_workers_since = None
+            elif no_workers_since is None:
+                no_workers_since = now
+            elif now - no_workers_since >= self.start_timeout:
+                raise DaskTimeout(f"the Dask cluster ({self._where()}) has had no workers for "
+                                  f"{now - no_workers_since:.0f}s while {label} waited; its workers died or "
+                                  "left: check their logs and start workers, or use the process pool")
+
+    def _where(self) -> str:
+        return f"scheduler {self.address}" if self.address else "LocalCluster"
+
     def close(self) -> None:
-        self.client.close()
+        """Close the client, then a cluster of our own; a failure of either is logged, not raised, so the
+        run's own error (if any) is what the user sees, and neither shutdown can hang."""
+        log = logging.getLogger("edgar8k")
+        if self.client is not None:
+            try:
+                self.client.close(timeout=self.close_timeout)
+            except Exception as e:  # noqa: BLE001 - shutdown is best effort
+                log.warning("Dask client did not close cleanly: %s", e)
+            self.client = None
         if self.cluster is not None:
-            self.cluster.close()
+            try:
+                self.cluster.close(timeout=self.close_timeout)
+            except Exception as e:  # noqa: BLE001
+                log.warning("Dask LocalCluster did not close within %.0fs (%s); killing its workers",
+                            self.close_timeout, e)
+                _kill_workers(self.cluster)
+            self.cluster = None
+        if self._config is not None:
+            self._config.__exit__(None, None, None)
+            self._config = None
+
+
+def _kill_workers(cluster: Any) -> None:
+    for nanny in list(getattr(cluster, "workers", {}).values()):
+        pid = getattr(getattr(getattr(nanny, "process", None), "process", None), "pid", None)
+        if pid:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def make_runner(workers: int | None, dask: bool = False, scheduler: str | None = None) -> Runner:
@@ -122,22 +252,21 @@ def run_batch(runner: Runner, raw: str, accs: list[str], known: dict[str, steps.
     """Process one batch of accessions on the runner, at most two chunks per worker in flight."""
     result = steps.BatchResult()
     pending: deque = deque()
-    todo = chunks(accs, CHUNK)
-    for part in todo:
-        pending.append(runner.submit(steps.reprocess_chunk, raw, part, {a: known[a] for a in part if a in known},
-                                     start, end))
+    for part in chunks(accs, CHUNK):
+        future = runner.submit(steps.reprocess_chunk, raw, part, {a: known[a] for a in part if a in known}, start, end)
+        pending.append((future, part))
         if len(pending) >= 2 * runner.workers:
-            _collect(pending.popleft(), result, progress)
+            _collect(runner, *pending.popleft(), result, progress)
     while pending:
-        _collect(pending.popleft(), result, progress)
+        _collect(runner, *pending.popleft(), result, progress)
     return result
 
 
-def _collect(future: Any, into: steps.BatchResult, progress: Progress | None) -> None:
-    part = future.result()
-    steps.merge(into, part)
+def _collect(runner: Runner, future: Any, part: list[str], into: steps.BatchResult, progress: Progress | None) -> None:
+    done = runner.result(future, f"the chunk of {len(part)} filings {part[0]}..{part[-1]}")
+    steps.merge(into, done)
     if progress:
-        progress.advance(filings=part.counts["filings"] + part.counts["skipped"])
+        progress.advance(filings=done.counts["filings"] + done.counts["skipped"])
 
 
 @task(task_run_name="reprocess batch {index} ({n} stored filings)", cache_policy=NO_CACHE)

@@ -79,7 +79,12 @@ def test_process_pool_into_a_fresh_output_with_a_range(backfilled, tmp_path):
     assert {k: v for k, v in digest(out).items() if "=2015" in k or "=2019" in k} == digest(tmp_path / "out")
 
 
-@pytest.mark.slow  # a Dask LocalCluster hung for 20 min on a loaded 2-core machine; run with -m slow
+# Dask waits are bounded inside DaskRunner (start-up, each chunk, shutdown); the timeout is a last resort
+# that turns a hang into a failure with a traceback. Both tests take ~5-40 s, also with both cores busy.
+DASK_TEST_TIMEOUT = pytest.mark.timeout(600, method="thread")
+
+
+@DASK_TEST_TIMEOUT
 def test_dask_local_cluster_gives_the_same_bytes(backfilled, tmp_path):
     out, raw, _ = backfilled
     summary = _reprocess(tmp_path / "out", raw, workers=2, dask=True)
@@ -87,7 +92,7 @@ def test_dask_local_cluster_gives_the_same_bytes(backfilled, tmp_path):
     assert digest(tmp_path / "out") == digest(out)
 
 
-@pytest.mark.slow  # a Dask LocalCluster hung for 20 min on a loaded 2-core machine; run with -m slow
+@DASK_TEST_TIMEOUT
 def test_an_existing_dask_cluster_by_address(backfilled, tmp_path):
     from distributed import LocalCluster
 
@@ -98,6 +103,53 @@ def test_an_existing_dask_cluster_by_address(backfilled, tmp_path):
         assert len(cluster.workers) == 1, "the cluster outlives the run"
     assert summary["engine"] == "dask" and summary["workers"] == 1
     assert digest(tmp_path / "out") == digest(out)
+
+
+@DASK_TEST_TIMEOUT
+def test_a_scheduler_that_is_not_there_fails_fast_and_says_so():
+    import socket
+    import time
+
+    from edgar8k.flows.reprocess import DaskRunner, DaskTimeout
+
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    t0 = time.monotonic()
+    with pytest.raises(DaskTimeout, match=f"could not connect to the Dask scheduler at tcp://127.0.0.1:{port}"):
+        DaskRunner(1, f"tcp://127.0.0.1:{port}", start_timeout=3)
+    assert time.monotonic() - t0 < 60
+
+
+@DASK_TEST_TIMEOUT
+def test_a_scheduler_without_workers_fails_fast_and_says_so():
+    from distributed import LocalCluster
+
+    from edgar8k.flows.reprocess import DaskRunner, DaskTimeout
+
+    with LocalCluster(n_workers=0, processes=True, dashboard_address=None, host="127.0.0.1") as cluster:
+        with pytest.raises(DaskTimeout, match="has no workers; start some with `dask worker"):
+            DaskRunner(1, cluster.scheduler_address, start_timeout=3)
+
+
+@DASK_TEST_TIMEOUT
+def test_a_chunk_that_never_finishes_is_a_timeout_not_a_hang():
+    import time
+
+    from edgar8k.flows.reprocess import DaskRunner, DaskTimeout
+
+    runner = DaskRunner(1, chunk_timeout=3)
+    try:
+        future = runner.submit(time.sleep, 300)
+        t0 = time.monotonic()
+        with pytest.raises(DaskTimeout, match=r"no result for the sleeper within 3s .*LocalCluster"):
+            runner.result(future, "the sleeper")
+        assert time.monotonic() - t0 < 60
+    finally:
+        t0 = time.monotonic()
+        runner.close()
+        closed = time.monotonic() - t0
+    assert runner.cluster is None and closed < 2 * 30 + 10, f"close took {closed:.0f}s"
 
 
 def test_a_stored_filing_without_a_date_is_counted_not_dropped(tmp_path):
