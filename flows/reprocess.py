@@ -27,6 +27,7 @@ from prefect.cache_policies import NONE as NO_CACHE
 from edgar8k.config import load_settings
 from edgar8k.extract.raw_store import RawStore
 from edgar8k.flows import steps
+from edgar8k.flows.reprocess_worker import reprocess_chunk
 from edgar8k.flows.backfill import publish_summary
 from edgar8k.flows.progress import Progress
 from edgar8k.load.parquet import output_lock
@@ -253,7 +254,7 @@ def run_batch(runner: Runner, raw: str, accs: list[str], known: dict[str, steps.
     result = steps.BatchResult()
     pending: deque = deque()
     for part in chunks(accs, CHUNK):
-        future = runner.submit(steps.reprocess_chunk, raw, part, {a: known[a] for a in part if a in known}, start, end)
+        future = runner.submit(reprocess_chunk, raw, part, {a: known[a] for a in part if a in known}, start, end)
         pending.append((future, part))
         if len(pending) >= 2 * runner.workers:
             _collect(runner, *pending.popleft(), result, progress)

@@ -8,22 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import os
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 from edgar8k.extract.edgar_index import IndexEntry, business_days, last_business_days
 from edgar8k.extract.http import EdgarClient, FetchError
 from edgar8k.extract.raw_store import RawRecord, RawStore
 from edgar8k.extract.submissions import fetch_submission
+from edgar8k.flows.reprocess_worker import BatchResult, KnownFiling  # noqa: F401 - re-exported: every flow's types
 from edgar8k.load.parquet import resolve_fs, to_table, write_partitions
 from edgar8k.transform.records import FilingMeta, failed_filing_row, process_submission
-
-log = logging.getLogger("edgar8k")
 
 
 def quarter_ranges(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
@@ -44,34 +41,6 @@ def group_by_day(entries: Iterable[IndexEntry]) -> dict[dt.date, list[IndexEntry
     for e in sorted(entries, key=lambda e: (e.filing_date, e.accession_number)):
         by_day.setdefault(e.filing_date, []).append(e)
     return by_day
-
-
-@dataclass
-class BatchResult:
-    filings: list[dict[str, Any]] = field(default_factory=list)
-    issuances: list[dict[str, Any]] = field(default_factory=list)
-    counts: Counter = field(default_factory=Counter)
-    per_day: dict[str, Counter] = field(default_factory=dict)
-    failures: list[dict[str, str]] = field(default_factory=list)
-
-    def add(self, day: dt.date, filing: dict[str, Any], issuances: list[dict[str, Any]]) -> None:
-        self.filings.append(filing)
-        self.issuances.extend(issuances)
-        c = self.per_day.setdefault(day.isoformat(), Counter())
-        status = filing["status"]
-        flagged = [r for r in issuances if r.get("quality_flags")]
-        for r in flagged:
-            log.warning("%s: issuance row %s/%s kept with data-check flags %s", filing["accession_number"],
-                        r.get("transaction_index"), r.get("security_index"), ",".join(r["quality_flags"]))
-        for counter in (self.counts, c):
-            counter["filings"] += 1
-            counter[status] += 1
-            counter["issuance_rows"] += len(issuances)
-            counter["flagged_rows"] += len(flagged)
-            counter["filings_with_issuance"] += int(bool(filing.get("has_issuance")))
-        if status != "ok":
-            self.failures.append({"accession_number": filing["accession_number"], "day": day.isoformat(),
-                                  "status": status, "error": filing.get("error") or ""})
 
 
 def merge(into: BatchResult, part: BatchResult, rows: bool = True) -> None:
@@ -153,14 +122,6 @@ def write_batch(result: BatchResult, out: str) -> dict[str, int]:
     return {"filings": fstats.rows_written, "issuances": istats.rows_written}
 
 
-def reprocess_records(records: Iterable[tuple[RawRecord, FilingMeta]]) -> BatchResult:
-    result = BatchResult()
-    for record, meta in records:
-        p = process_submission(record.data, meta)
-        result.add(meta.filing_date, p.filing, p.issuances)
-    return result
-
-
 # ---- run records and the nightly watermark, kept beside the data -------------------------------------
 
 def write_run_record(out: str, flow: str, started: dt.datetime, record: dict[str, Any]) -> str:
@@ -223,16 +184,6 @@ def summarise(result: BatchResult, elapsed: float, client: EdgarClient | None) -
 
 # ---- reprocessing from the raw store, without the network ---------------------------------------------
 
-@dataclass(frozen=True)
-class KnownFiling:
-    """What an existing `filings` row says about a filing (the index's facts, kept from its first run)."""
-    cik: int
-    company_name: str | None
-    form_type: str | None
-    filing_date: dt.date
-    ciks: tuple[int, ...]
-
-
 def accession_year(acc: str) -> int:
     yy = int(acc[11:13])
     return 1900 + yy if yy >= 90 else 2000 + yy
@@ -244,50 +195,6 @@ def candidate_accessions(accessions: Iterable[str], start: dt.date | None, end: 
     lo = start.year - 1 if start else 0
     hi = end.year + 1 if end else 9999
     return [a for a in accessions if lo <= accession_year(a) <= hi]
-
-
-def meta_from_raw(record: RawRecord, known: KnownFiling | None) -> FilingMeta | None:
-    """Rebuild what the index told the first run: the existing row's facts if there is one, else the
-    submission's own SGML header. None when neither gives a filing date."""
-    from edgar8k.transform.model import ParseError
-    from edgar8k.transform.sgml import parse_submission
-
-    try:
-        sub = parse_submission(record.data)
-    except ParseError:
-        sub = None
-    common = {"accession_number": record.accession_number, "source_url": record.source_url or None,
-              "raw_sha256": record.sha256, "fetched_at": record.fetched_at}
-    if known is not None:
-        return FilingMeta(cik=known.cik, company_name=known.company_name, form_type=known.form_type,
-                          filing_date=known.filing_date, ciks=known.ciks, **common)
-    if sub is None or sub.filing_date is None:
-        return None
-    filer = sub.primary_filer
-    ciks = tuple(f.cik for f in sub.filers if f.cik)
-    return FilingMeta(cik=(filer.cik if filer and filer.cik else 0), company_name=filer.name if filer else None,
-                      form_type=sub.form_type, filing_date=sub.filing_date, ciks=ciks, **common)
-
-
-def reprocess_chunk(raw_root: str, accessions: list[str], known: dict[str, KnownFiling],
-                    start: dt.date | None, end: dt.date | None) -> BatchResult:
-    """Process stored submissions with the current extractor: the unit of work sent to a process or a
-    Dask worker (plain arguments, so it pickles by reference)."""
-    store = RawStore(raw_root)
-    result = BatchResult()
-    for acc in accessions:
-        record = store.get(acc)
-        meta = meta_from_raw(record, known.get(acc)) if record is not None else None
-        if meta is None:
-            reason = "raw record missing or damaged" if record is None else "no filing date in header or output"
-            result.counts["skipped"] += 1
-            result.failures.append({"accession_number": acc, "day": "", "status": "skipped", "error": reason})
-            continue
-        if (start and meta.filing_date < start) or (end and meta.filing_date > end):
-            continue
-        p = process_submission(record.data, meta)
-        result.add(meta.filing_date, p.filing, p.issuances)
-    return result
 
 
 def known_filings(out: str, years: Iterable[int] | None = None) -> dict[str, KnownFiling]:

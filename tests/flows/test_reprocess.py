@@ -152,11 +152,29 @@ def test_a_chunk_that_never_finishes_is_a_timeout_not_a_hang():
     assert runner.cluster is None and closed < 2 * 30 + 10, f"close took {closed:.0f}s"
 
 
+def test_a_pool_worker_imports_neither_pandas_nor_prefect(backfilled):
+    """Spawned workers import only the transform and the raw store: pandas and Prefect cost ~60 MB and
+    ~100 MB in each of them (the parent writes Parquet, not the workers)."""
+    from edgar8k.flows.reprocess import PoolRunner
+    from edgar8k.flows.reprocess_worker import reprocess_chunk
+
+    _, raw, _ = backfilled
+    runner = PoolRunner(1)
+    try:
+        done = runner.submit(reprocess_chunk, str(raw), RawStore(raw).list(), {}, None, None).result(timeout=300)
+        # the same worker process, asked by a builtin (pickled by reference) what it has imported
+        loaded = runner.submit(eval, "sorted({m.split('.')[0] for m in __import__('sys').modules})").result(timeout=60)
+    finally:
+        runner.close()
+    assert done.counts["filings"] == 9
+    assert "edgar8k" in loaded and not {"pandas", "prefect", "polars", "duckdb", "distributed"} & set(loaded)
+
+
 def test_a_stored_filing_without_a_date_is_counted_not_dropped(tmp_path):
     raw = tmp_path / "raw"
     RawStore(raw).put("0000000001-21-000001", b"<html><body>Item 8.01 Other Events. Nothing.</body></html>",
                       "http://127.0.0.1/x")
-    from edgar8k.flows.steps import reprocess_chunk
+    from edgar8k.flows.reprocess_worker import reprocess_chunk
 
     result = reprocess_chunk(str(raw), ["0000000001-21-000001"], {}, None, None)
     assert result.counts["skipped"] == 1 and not result.filings
