@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from edgar8k.transform.model import Evidence, FilingText, Security, Segment, Transaction
 from edgar8k.transform.numbers import (
-    Quantity, Term, add_term, find_dates, find_money, find_numbers, find_terms, fraction_word,
+    Quantity, Term, add_term, find_dates, find_money, find_numbers, find_terms, fold_ignorecase, fraction_word,
 )
 
 
@@ -303,16 +303,7 @@ def _legal_agreement(text: str, start: int, end: int) -> bool:
     return bool(_LEGAL_AGREEMENT.search(text, start, end))
 
 
-# Characters besides A-Z that re.IGNORECASE lets match an ASCII letter (found by trying every code point).
-_IGNORECASE_SPECIALS = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
-
-
-def _folded(text: str) -> str:
-    """text lower-cased so that every character an IGNORECASE pattern's ASCII letter can match becomes
-    that letter: a lower-case ASCII word such a pattern must match is then a plain substring of it."""
-    if not text.isascii() and any(chr(c) in text for c in _IGNORECASE_SPECIALS):
-        text = text.translate(_IGNORECASE_SPECIALS)
-    return text.lower()
+_folded = fold_ignorecase
 
 # ---------------------------------------------------------------------------------------------
 # Security nouns

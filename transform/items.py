@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from edgar8k.transform.model import ItemSection
+from edgar8k.transform.numbers import fold_ignorecase
 
 NEW_ITEMS_DATE = dt.date(2004, 8, 23)
 
@@ -64,7 +65,7 @@ def find_headings(text: str, filing_date: dt.date | None = None) -> list[tuple[i
     """Every item heading as (start, end of heading line, numbers, title), in text order."""
     modern = _era(filing_date)
     found: list[tuple[int, int, list[str], str]] = []
-    for m in _HEADING.finditer(text):
+    for m in _heading_matches(text):
         first = _normalise_number(m.group(1))
         numbers = [first] + [_normalise_number(x) for x in _MORE.findall(_PAREN.sub("", m.group(2) or ""))]
         numbers = [n for n in numbers if _valid(n, modern)]
@@ -78,6 +79,27 @@ def find_headings(text: str, filing_date: dt.date | None = None) -> list[tuple[i
             title = _next_line(text, m.end())
         found.append((m.start(), m.end(), list(dict.fromkeys(numbers)), title[:200]))
     return found
+
+
+def _heading_matches(text: str) -> list[re.Match[str]]:
+    """_HEADING.finditer(text), trying the pattern only at line starts followed by 'item' (after
+    spaces, '|' or '*'), in order and never inside an earlier match: the only places it can match.
+    The multi-line pattern would otherwise be tried at every character of a long filing."""
+    folded = fold_ignorecase(text)
+    out: list[re.Match[str]] = []
+    pos = 0
+    i = folded.find("item")
+    while i >= 0:
+        line_start = text.rfind("\n", 0, i) + 1
+        if line_start >= pos and not text[line_start:i].strip(" \t|*"):
+            m = _HEADING.match(text, line_start)
+            if m:
+                out.append(m)
+                pos = m.end()
+                i = folded.find("item", max(pos, i + 1))
+                continue
+        i = folded.find("item", i + 1)
+    return out
 
 
 def _continues_sentence(text: str, start: int) -> bool:

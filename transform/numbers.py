@@ -96,6 +96,19 @@ class Term:
     end: int
 
 
+# Characters besides A-Z that re.IGNORECASE lets match an ASCII letter (found by trying every code point).
+_IGNORECASE_SPECIALS = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
+
+
+def fold_ignorecase(text: str) -> str:
+    """text lower-cased so that every character an IGNORECASE pattern's ASCII letter can match becomes
+    that letter: a lower-case ASCII word such a pattern must match is then a plain substring of it.
+    Offsets carry over: U+0130 is the one character whose lower() is longer, and it is mapped first."""
+    if not text.isascii() and any(chr(c) in text for c in _IGNORECASE_SPECIALS):
+        text = text.translate(_IGNORECASE_SPECIALS)
+    return text.lower()
+
+
 def parse_decimal(digits: str) -> Decimal:
     """'1,250,000' -> 1250000; '.75' -> 0.75. Raises ValueError on anything else."""
     cleaned = digits.replace(",", "").strip()

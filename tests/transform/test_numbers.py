@@ -119,3 +119,20 @@ def test_fraction_words() -> None:
     assert fraction_word("one-half") == Decimal("0.5")
     assert fraction_word("one") == Decimal(1)
     assert fraction_word("whole") is None
+
+
+def test_fold_ignorecase_turns_every_ignorecase_spelling_of_an_ascii_word_into_that_word():
+    import re
+
+    from edgar8k.transform.numbers import fold_ignorecase
+
+    # re.IGNORECASE lets these match "subsidiary", "item", "known": a substring test on the folded
+    # text must find the word wherever the pattern could match it, at the same offset.
+    for text, word in (("SUBSIDIARY", "subsidiary"), ("\u017fub\u017fidiary", "subsidiary"),
+                       ("\u0130tem 2.01", "item"), ("\u0131tem", "item"), ("\u212aNOWN", "known"),
+                       ("The Offering", "offering")):
+        assert re.search(word, text, re.I)
+        folded = fold_ignorecase(text)
+        assert len(folded) == len(text)
+        assert folded.find(word) == re.search(word, text, re.I).start()
+    assert fold_ignorecase("\u00dcn\u00efcode") == "\u00fcn\u00efcode"
