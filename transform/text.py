@@ -40,6 +40,10 @@ _PARA = frozenset({"p", "div", "table", "h1", "h2", "h3", "h4", "h5", "h6", "ul"
 _LINE = frozenset({"br", "li", "dt", "dd", "caption", "thead", "tbody", "tfoot"})
 _CELL = frozenset({"td", "th"})
 _HIDDEN = re.compile(r"display\s*:\s*none", re.I)
+# What the walk does with each tag, looked up once per element instead of set by set.
+_K_SKIP, _K_PARA, _K_LINE, _K_ROW, _K_CELL = 1, 2, 3, 4, 5
+_KINDS = {**{t: _K_SKIP for t in _SKIP}, **{t: _K_PARA for t in _PARA}, **{t: _K_LINE for t in _LINE},
+          "tr": _K_ROW, **{t: _K_CELL for t in _CELL}}
 
 _SPACES = re.compile(r"[ \t\r\n\f\v\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _REPLACEMENTS = tuple({
@@ -84,26 +88,32 @@ def _walk(root: etree._Element) -> list[str]:
     walker = etree.iterwalk(root, events=("start", "end"))
     skipping = None
     pre = 0
+    kinds = _KINDS
     for event, el in walker:
         tag = el.tag
+        kind = kinds.get(tag, 0) if tag.__class__ is str else -1
         if event == "start":
-            if tag.__class__ is not str:
+            if kind < 0:
                 continue
-            style = el.get("style")
-            if tag in _SKIP or (style is not None and "none" in style.lower() and _HIDDEN.search(style)):
+            if kind == _K_SKIP:
                 walker.skip_subtree()
                 skipping = el
                 continue
-            if tag in _PARA:
+            style = el.get("style")
+            if style is not None and "none" in style.lower() and _HIDDEN.search(style):
+                walker.skip_subtree()
+                skipping = el
+                continue
+            if kind == _K_PARA:
                 append(_PARA_MARK)
-            elif tag in _LINE:
+                if tag == "pre":
+                    pre += 1
+            elif kind == _K_LINE:
                 append(_LINE_MARK)
-            elif tag == "tr":
+            elif kind == _K_ROW:
                 rows.append((len(out), []))
-            elif tag in _CELL:
+            elif kind == _K_CELL:
                 cells.append(len(out))
-            if tag == "pre":
-                pre += 1
             text = el.text
             if text:
                 if pre:
@@ -113,11 +123,9 @@ def _walk(root: etree._Element) -> list[str]:
             continue
         if el is skipping:
             skipping = None
-        elif tag.__class__ is not str:
-            pass
-        elif tag in _PARA:
+        elif kind == _K_PARA:
             append(_PARA_MARK)
-        elif tag in _CELL and cells:
+        elif kind == _K_CELL and cells:
             start = cells.pop()
             pieces = [" " if p is _PARA_MARK or p is _LINE_MARK else p for p in out[start:]]
             cell = _SPACES.sub(" ", "".join(pieces)).strip()
@@ -127,16 +135,16 @@ def _walk(root: etree._Element) -> list[str]:
                     rows[-1][1].append(cell)
                 else:
                     append(cell)
-        elif tag == "tr" and rows:
+        elif kind == _K_ROW and rows:
             start, row = rows.pop()
             del out[start:]
             if row:
                 append(_LINE_MARK)
                 append(_join_cells(row))
                 append(_LINE_MARK)
-        elif tag in _LINE and tag != "br":
+        elif kind == _K_LINE and tag != "br":
             append(_LINE_MARK)
-        if tag == "pre" and pre:
+        if pre and tag == "pre":
             pre -= 1
         tail = el.tail
         if tail:
