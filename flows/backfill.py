@@ -8,6 +8,8 @@ raw store (nothing fetched twice), not in Prefect's cache, so tasks use no cache
 
 import datetime as dt
 import time
+from collections import deque
+from dataclasses import dataclass
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -20,6 +22,7 @@ from edgar8k.extract.http import EdgarClient, FetchError
 from edgar8k.extract.raw_store import RawStore
 from edgar8k.extract.edgar_index import business_days
 from edgar8k.flows import steps
+from edgar8k.flows.fetching import FetchPipeline
 from edgar8k.flows.progress import Progress
 from edgar8k.load.parquet import output_lock
 
@@ -42,10 +45,18 @@ def list_task(client: EdgarClient, lo: dt.date, hi: dt.date, forms: tuple[str, .
 
 
 @task(task_run_name="fetch+transform {day} ({n} filings)", cache_policy=NO_CACHE)
-def process_day_task(day: dt.date, n: int, entries: list[IndexEntry], client: EdgarClient, store: RawStore,
-                     workers: int, progress: Progress | None = None) -> steps.BatchResult:
+def process_day_task(day: dt.date, n: int, entries: list[IndexEntry], pipeline: FetchPipeline,
+                     progress: Progress | None = None) -> steps.BatchResult:
+    """Take one day's filings from the run's fetch pipeline, which fetched them (and may already be
+    fetching the next day's) on its threads."""
     result = steps.BatchResult()
-    steps.process_entries(day, entries, client, store, workers, result, progress)
+    for entry in entries:
+        taken, (filing, issuances) = pipeline.take()
+        if taken is not entry:  # the pipeline's order is the run's order; anything else is a bug here
+            raise RuntimeError(f"{day}: expected {entry.accession_number}, the pipeline gave {taken.accession_number}")
+        result.add(day, filing, issuances)
+        if progress is not None:
+            progress.advance(filings=1)
     return result
 
 
@@ -54,10 +65,106 @@ def write_batch_task(result: steps.BatchResult, out: str, last_day: dt.date) -> 
     return steps.write_batch(result, out)
 
 
+@dataclass
+class _Day:
+    """A listed day: how many filings the index lists, which are still to do, and how many business
+    days of progress it completes (the last day of a range also completes the range's tail)."""
+    day: dt.date | None  # None for a range with nothing listed
+    listed: int
+    todo: list[IndexEntry]
+    progress_days: int
+
+
+class _Planner:
+    """Lists ranges one ahead of the fetching and feeds their days to the pipeline just in time.
+
+    The listing of the next range is submitted (a Prefect task on the flow's task runner) as soon as
+    the current one is listed, so it runs while the current range is fetched; days are fed while fewer
+    than a window's worth of filings is left ahead of the consumer, so the pool does not drain at a day
+    or range boundary. At most one range is listed ahead, so memory does not grow with the run.
+
+    Feeding stops at a batch boundary until that batch is written (`batch_written`): a filing past an
+    unwritten batch is never fetched, so an interrupted run has stored little beyond what it wrote
+    (what tests/test_resilience.py relies on). With `batch_filings` at 5000 that costs the pool one
+    drain, for the length of one write, per 5000 filings.
+    """
+
+    def __init__(self, settings: Settings, client: EdgarClient, ranges: list[tuple[dt.date, dt.date]],
+                 today: dt.date | None, done: set[str], pipeline: FetchPipeline, progress: Progress, logger: Any):
+        self.settings, self.client, self.ranges, self.today = settings, client, ranges, today
+        self.done, self.pipeline, self.progress, self.logger = done, pipeline, progress, logger
+        self.days: deque[_Day] = deque()  # listed, not yet consumed; the first `self.fed` are fed
+        self.fed = 0
+        self.listed = 0  # ranges listed
+        self._listing: Any = None  # the PrefectFuture listing ranges[self.listed]
+        self._unbatched = 0  # filings fed since the last batch boundary
+        self._hold = False
+
+    def _submit_listing(self) -> None:
+        if self.listed < len(self.ranges):
+            lo, hi = self.ranges[self.listed]
+            self._listing = list_task.submit(self.client, lo, hi, self.settings.forms, self.today)
+
+    def _list_next(self) -> bool:
+        if self.listed >= len(self.ranges):
+            return False
+        if self._listing is None:
+            self._submit_listing()
+        entries = self._listing.result()
+        lo, hi = self.ranges[self.listed]
+        by_day = steps.group_by_day(entries)
+        self.progress.add_total(len(entries))
+        self.logger.info("%s..%s: %d filings listed on %d days (range %d/%d)", lo, hi, len(entries),
+                         len(by_day), self.listed + 1, len(self.ranges))
+        self.listed += 1
+        self._submit_listing()
+        done_through = lo - dt.timedelta(days=1)
+        for day, es in by_day.items():
+            n = len(business_days(done_through + dt.timedelta(days=1), day))
+            self.days.append(_Day(day, len(es), [e for e in es if e.accession_number not in self.done], n))
+            done_through = max(done_through, day)
+        tail = len(business_days(done_through + dt.timedelta(days=1), hi))
+        if by_day:
+            self.days[-1].progress_days += tail
+        else:
+            self.days.append(_Day(None, 0, [], tail))
+        return True
+
+    def _feed_one(self) -> bool:
+        while self.fed == len(self.days):
+            if not self._list_next():
+                return False
+        d = self.days[self.fed]
+        self.pipeline.feed(d.todo)
+        self.fed += 1
+        self._unbatched += len(d.todo)
+        if self._unbatched >= self.settings.batch_filings:  # the consumer writes a batch after this day
+            self._hold, self._unbatched = True, 0
+        return True
+
+    def next_day(self) -> _Day | None:
+        """The next day to consume, fed to the pipeline, with the days after it fed as far as needed."""
+        if self.fed == 0 and not self._feed_one():
+            return None
+        d = self.days.popleft()
+        self.fed -= 1
+        while not self._hold and self.pipeline.backlog - len(d.todo) < self.pipeline.window and self._feed_one():
+            pass
+        return d
+
+    def batch_written(self) -> None:
+        self._hold = False
+
+
 def run_ranges(settings: Settings, ranges: list[tuple[dt.date, dt.date]], flow_name: str,
                today: dt.date | None = None) -> dict[str, Any]:
     """List each range (a quarter's full-index or daily indexes, whichever costs fewer requests), then
-    fetch, transform and write day by day, in batches of about `batch_filings` filings."""
+    fetch, transform and write day by day, in batches of about `batch_filings` filings.
+
+    Fetching runs on one pipeline for the whole run (flows/fetching.py): days, batches and ranges are
+    the grain of Prefect tasks and of the output, while the pipeline keeps `workers` fetches in flight
+    across day and range boundaries; results are taken in (day, accession) order, as if fetched one by
+    one, so counts, batches and the bytes written do not depend on the concurrency."""
     logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
     t0 = time.monotonic()
@@ -72,29 +179,22 @@ def run_ranges(settings: Settings, ranges: list[tuple[dt.date, dt.date]], flow_n
             if ranges else set()
         batch = steps.BatchResult()
         try:
-            for i, (lo, hi) in enumerate(ranges):
-                entries = list_task(client, lo, hi, settings.forms, today)
-                by_day = steps.group_by_day(entries)
-                progress.add_total(len(entries))
-                logger.info("%s..%s: %d filings listed on %d days (range %d/%d)", lo, hi, len(entries),
-                            len(by_day), i + 1, len(ranges))
-                done_through = lo - dt.timedelta(days=1)
-                for day, day_entries in by_day.items():
-                    todo = [e for e in day_entries if e.accession_number not in done]
-                    total.counts["already_done"] += len(day_entries) - len(todo)
-                    progress.advance(filings=len(day_entries) - len(todo))
-                    if todo:
-                        steps.merge(batch, process_day_task(day, len(todo), todo, client, store,
-                                                            settings.workers, progress))
-                    progress.advance(days=len(business_days(done_through + dt.timedelta(days=1), day)))
-                    done_through = max(done_through, day)
+            with FetchPipeline(lambda e: steps.fetch_and_process(e, client, store), settings.workers) as pipeline:
+                planner = _Planner(settings, client, ranges, today, done, pipeline, progress, logger)
+                last_day = ranges[-1][1] if ranges else None
+                while (d := planner.next_day()) is not None:
+                    total.counts["already_done"] += d.listed - len(d.todo)
+                    progress.advance(filings=d.listed - len(d.todo))
+                    if d.todo:
+                        steps.merge(batch, process_day_task(d.day, len(d.todo), d.todo, pipeline, progress))
+                    progress.advance(days=d.progress_days)
                     if len(batch.filings) >= settings.batch_filings:
-                        write_batch_task(batch, settings.out, day)
+                        write_batch_task(batch, settings.out, d.day)
                         steps.merge(total, batch, rows=False)
                         batch = steps.BatchResult()
-                progress.advance(days=len(business_days(done_through + dt.timedelta(days=1), hi)))
+                        planner.batch_written()
             if batch.filings:
-                write_batch_task(batch, settings.out, ranges[-1][1])
+                write_batch_task(batch, settings.out, last_day)
                 steps.merge(total, batch, rows=False)
         finally:
             progress.close()
