@@ -46,7 +46,7 @@ def _re_namespace() -> types.SimpleNamespace:
 
 re = _re_namespace()
 
-EXTRACTOR_VERSION = "0.10.0"
+EXTRACTOR_VERSION = "0.11.0"
 
 # ---------------------------------------------------------------------------------------------
 # Sentences
@@ -555,16 +555,10 @@ _AGREEMENT_NAME = re.compile(
 _CLOSING_WORDS = re.compile(
     r"\b(?:clos(?:ed|ing)|consummat(?:ed|ion)|completed|issued|sold|effective\s+date|settle(?:d|ment)|"
     r"received\s+(?:an?\s+)?(?:\$[\d,.]+\s*(?:million|billion)?\s+)?(?:investment|proceeds|funding))\b", re.I)
-_PURCHASER_NAME = (
-    r"(?P<name>(?:[A-Z][\w.&'-]*|&|of|and|de|la|L\.P\.)(?:[ ,]+(?:[A-Z][\w.&'-]*|&|of|de|la|L\.P\.|Inc\.|Ltd\.|LLC|"
-    r"L\.L\.C\.|Co\.|N\.A\.|plc))*)"
-)
-_PURCHASER_CONTEXT = re.compile(
-    rf"\b(?:to|with|by)\s+{_PURCHASER_NAME}", re.UNICODE,
-)
 _ENTITY_SUFFIX = re.compile(
     r"(?:Inc\.?|Incorporated|Ltd\.?|Limited|LLC|L\.L\.C\.|L\.P\.|LP|Co\.|Corp\.?|Corporation|Company|Fund|Trust|"
-    r"Partners|Capital|Holdings|plc|AG|S\.A\.|N\.V\.|GmbH|Portfolio|Syndicate)$"
+    r"Partners|Partnership|Capital|Holdings|plc|AG|S\.A\.|N\.V\.|GmbH|Portfolio|Syndicate|LLP|L\.L\.P\.|Associates|"
+    r"Bank|Foundation|Ventures|Investments|Advisors)$"
 )
 _NOT_PURCHASER = re.compile(
     r"^(?:the|The|Company|Registrant|Securities|Commission|Exchange|Act|Nasdaq|NASDAQ|NYSE|Form|Item|Exhibit|Section|"
@@ -725,7 +719,9 @@ def _merge_concurrent_placement(txs: list[Transaction], text: str) -> list[Trans
             reg.field_evidence.extend(e for e in pp.field_evidence if e.field == name)
     if pp.exemption and reg.exemption == pp.exemption:
         reg.field_evidence.extend(e for e in pp.field_evidence if e.field == "exemption")
-    reg.purchasers = reg.purchasers or pp.purchasers
+    if not reg.purchasers and pp.purchasers:
+        reg.purchasers = pp.purchasers
+        reg.field_evidence.extend(e for e in pp.field_evidence if e.field == "purchasers")
     reg.securities.extend(pp.securities)
     return [reg]
 
@@ -1620,7 +1616,7 @@ def _finish(draft: _Draft, index: _SentenceIndex, text: str, ref_date: dt.date |
     _set_registration(tx, wide, draft.sentences)
     _set_dates(tx, draft, context, all_sentences, ref_date)
     _set_aggregate(tx, draft, wide)
-    _set_purchasers(tx, draft, context, company_name)
+    _set_purchasers(tx, draft, company_name, text)
     _set_followups(tx, draft, wide, owned_elsewhere)
     _price_table(tx, draft, wide)
     if tx.registration == "unknown" and draft.source_item == "3.02":
@@ -1863,110 +1859,414 @@ def _set_aggregate(tx: Transaction, draft: _Draft, context: list[Sentence]) -> N
         tx.field_evidence.append(Evidence("aggregate_consideration", q.text, s.start + q.start, s.start + q.end))
 
 
-def _set_purchasers(tx: Transaction, draft: _Draft, context: list[Sentence], company_name: str | None) -> None:
+def _set_purchasers(tx: Transaction, draft: _Draft, company_name: str | None, text: str) -> None:
+    """Named buyers for their own account, each with the span where the filing writes the name.
+
+    Grammar (the rules read the deal's own sentences; short names defined anywhere in the filing are
+    looked up): 'issued/sold ... to LIST'; 'entered into a securities purchase (subscription, exchange,
+    investment) agreement with LIST'; 'agreement ... among the Company, LIST'; 'LIST (has) agreed to
+    purchase / purchased / subscribed for ... shares'; 'purchased by LIST'; 'Mr. NAME purchased';
+    'the stockholders of T received ... shares' with T's holders named elsewhere ('T and its sole
+    stockholder, NAME'). A LIST item is a company or fund name ending in a legal or fund suffix, a
+    person's name, a short name the filing defines for either ('(the "Sponsor")', '(collectively, the
+    "Purchasers")'), or a capitalised name listed beside such names. Left out: the registrant,
+    intermediaries ('as placement agent', '(the "Underwriters")'), and funds named only through their
+    manager or affiliate ('certain funds managed by X'); 'X and certain of its affiliates' names X."""
+    terms = _Lazy(lambda: _party_terms(text, company_name))
+    found: list[tuple[str, int, int]] = []
+    for s in draft.sentences:
+        for name, start, end in _purchasers_in(s.text, terms, company_name):
+            found.append((name, -start - 1, end) if start < 0 else (name, s.start + start, s.start + end))
+    found.extend(_holders_received(draft, text, company_name))
     names: list[str] = []
-    for s in draft.sentences:
-        for m in _PURCHASER_CONTEXT.finditer(s.text):
-            name = m.group("name").strip(" ,")
-            name = re.sub(r"\s+(?:and|of|&)$", "", name)
-            name = re.sub(r",?\s+(?:for|pursuant|at|in|on)\b.*$", "", name)
-            if not _ENTITY_SUFFIX.search(name) or _NOT_PURCHASER.match(name):
-                continue
-            if company_name and _same_entity(name, company_name):
-                continue
-            if _INTERMEDIARY.match(s.text[m.end():]):
-                continue
-            verb_window = s.text[max(0, m.start() - 200):m.start()]
-            if not re.search(r"\b(?:issued|sold|sell|issue|purchase\s+agreement|subscription\s+agreement|"
-                             r"securities\s+purchase|stock\s+purchase|note\s+purchase|exchange\s+agreement)", verb_window + m.group(0), re.I):
-                continue
-            parts = [p.strip() for p in re.split(r",\s+(?:and\s+)?(?=[A-Z0-9])", name)]
-            if len(parts) > 1 and sum(bool(_ENTITY_SUFFIX.search(p)) for p in parts) > 1:
-                pieces = [p for p in parts if _ENTITY_SUFFIX.search(p)]
-            else:
-                pieces = [name]
-            for piece in pieces:
-                if piece and piece not in names:
-                    names.append(piece)
-                    at = s.text.find(piece, m.start("name"))
-                    tx.field_evidence.append(Evidence("purchasers", piece, s.start + at, s.start + at + len(piece)))
-    terms = _DefinedTerms(" ".join(x.text for x in context))
-    for s in draft.sentences:
-        for name, start in _more_purchasers(s.text, terms, company_name):
-            if name not in names:
-                names.append(name)
-                tx.field_evidence.append(Evidence("purchasers", name, s.start + start, s.start + start + len(name)))
+    seen: set[str] = set()
+    for name, start, end in found:
+        k = _name_key(name)
+        if not k or k in seen:
+            continue
+        seen.add(k)
+        names.append(name)
+        tx.field_evidence.append(Evidence("purchasers", text[start:end], start, end))
     tx.purchasers = names
 
 
-_DEFINED = re.compile(
-    r"(?P<full>[A-Z][\w.&'-]*(?:[ ,]+(?:[A-Z][\w.&'-]*|&|of|de|L\.P\.|Inc\.|Ltd\.|LLC|Co\.)){0,8})\s*\(\s*(?:the\s+|collectively,?\s+(?:the\s+)?)?"
-    r"[\"']([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})[\"']\s*\)")
-_LIST_AGREEMENT = re.compile(
-    r"(?:securities|stock|share|unit|note|warrant|subscription|exchange|investment)?\s*(?:purchase\s+)?(?:agreement|agreements)"
-    r"[^.;]{0,60}?\b(?:by\s+and\s+)?(?:among|between|with)\s+(?P<list>[^;()]{5,300}?)(?=\s*\(|,?\s+pursuant|,?\s+under\s+which|,?\s+whereby|;|$)",
-    re.IGNORECASE)
-_PERSON = re.compile(r"\b(?:Mr|Ms|Mrs|Dr)\.\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+){1,2})\s+(?:also\s+)?"
-                     r"(?:received|purchased|acquired|subscribed)")
+# A word of a name: 'Castle', 'VIII', '2176423', 'Multi-Cinema', 'H.C.', 'O'Brien', '&'.
+_NW = r"(?:[A-Z0-9][\w.&'’/-]*|&)"
+_CORP_SUFFIX = (r"(?:Inc|Incorporated|Ltd|Limited|LLC|L\.L\.C|L\.P|LP|LLP|Co|Corp|Corporation|N\.A|plc|PLC|S\.A|"
+                r"N\.V|B\.V|AG|GmbH|SE|S\.a\.r\.l|Jr|Sr)\b\.?")
+# One list item: 'Warburg Pincus Private Equity VIII, L.P.', 'the Sponsor', 'Mr. John E. (Jack) Feltl'.
+_ITEM = (rf"(?:(?:each|both|all)\s+of\s+)?(?:the\s+)?(?:(?:Mr|Ms|Mrs|Dr)\.\s+)?"
+         rf"(?:{_NW}(?:\s+{_NW})?(?:,\s+{_NW}){{1,3}}\s+&\s+{_NW}|{_NW})"  # 'Goldman, Sachs & Co.' is one name
+         rf"(?:\s+(?:{_NW}|(?:of|de|du|la|van|von|der|for|the)(?=\s+[A-Z0-9]))|,?\s+{_CORP_SUFFIX})*")
+_SEP = r"(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and/or|and|or)\s+)"
+_LIST = re.compile(rf"{_ITEM}(?:{_SEP}{_ITEM})*")
+_ITEM_RX = re.compile(_ITEM)
+_AFFILIATES_TAIL = r"(?:\s*,?\s*(?:and|or)\s+(?:certain\s+(?:of\s+)?)?(?:its|their)\s+(?:\w+\s+)?affiliat\w*(?:\s+\w+)?)?"
+_LIST_AT_END = re.compile(rf"(?P<list>{_ITEM}(?:{_SEP}{_ITEM})*){_AFFILIATES_TAIL}\s*,?\s*$")
+_PERSON_NAME = re.compile(
+    r"(?:(?:Mr|Ms|Mrs|Dr)\.\s+)?[A-Z][a-z]+(?:\s+(?:[A-Z]\.|[A-Z][a-z]+|\([A-Z][a-z]+\))){0,2}"
+    r"\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:,?\s+(?:Jr|Sr)\.?|,?\s+I{2,3}|,?\s+IV)?")
+_TITLED_PERSON = re.compile(r"(?:Mr|Ms|Mrs|Dr)\.\s+[A-Z]")
+# Capitalised words of filings that are not parts of a person's name.
+_NOT_NAME_WORDS = frozenset("""
+    Act Agreement Agreements Amendment Annual April Association August Avenue Bank Board Business Capital Certificate
+    Chairman Chief Class Closing Combination Commission Common Company Convertible Corporate Credit Date Debenture
+    Debentures December Delaware Department Director Directors Effective Equity Exchange Executive Exhibit February
+    Federal Financial Form Fund General Global Group Holdings Initial Investment Investor Investors Item January July
+    June Letter Limited Loan Management March Market May Meeting Merger New Note Notes November October Offering
+    Officer Operating Partners Placement Plan Preferred President Private Promissory Public Purchase Purchaser
+    Purchasers Registrant Registration Regulation Rights Rule Secretary Section Secured Securities Senior September
+    Series Share Shares Sponsor State States Statement Stock Street Subscription Subordinated Term Treasurer
+    Trust Unit Units United Vice Warrant Warrants York
+""".split())
+# Defined short names that are roles, not buyers (or the registrant itself).
+_ROLE_TERM = re.compile(
+    r"^(?:Company|Registrant|Issuer|Parent|Borrower|Buyer's\s+Agent|Underwriters?|Representatives?|(?:Placement\s+|Sales\s+|"
+    r"Selling\s+|Warrant\s+|Escrow\s+|Transfer\s+|Collateral\s+|Administrative\s+)?Agents?|Trustee|Initial\s+Purchasers?|"
+    r"Dealers?|Dealer[- ]Managers?|Managers?|Arrangers?|Lenders?\s+Agent)$")
+_ROLE_PAREN = re.compile(r"^\s*\([^()]{0,80}?(?:Underwriter|Agent|Representative|Initial\s+Purchaser|Dealer|Trustee|"
+                         r"Manager|Arranger)", re.I)
+_INTERMEDIARY_SENTENCE = re.compile(r"underwrit|initial\s+purchasers?|placement\s+agen|sales\s+agen|\bdealers?\b|"
+                                    r"dealer[- ]manager|over-?allotment", re.I)
+_SALE_CUE = re.compile(r"\b(?:issu(?:e|ed|es|ing|ance)|s(?:old|ell|ells|elling|ale)|placed|purchase\s+agreements?|"
+                       r"subscription|investment\s+agreements?|exchange\s+agreements?)\b", re.I)
+_BUYER_AGREEMENT = re.compile(
+    r"\b(?:(?:securities|stock|share|unit|note|notes|debenture|warrants?|subscription|exchange|investment|purchase|"
+    r"backstop|forward\s+purchase|preferred\s+stock)[\w\s/-]{0,30}?agreements?|subscriptions?)"
+    r"[^.;()]{0,120}?$", re.I)
+_NOT_BUYER_AGREEMENT = re.compile(r"underwrit|placement\s+agency|agency\s+agreement|sales\s+agreement|distribution|"
+                                  r"dealer|credit|loan|indenture|employment|consulting|license|lease", re.I)
+_UNNAMED_BEFORE = re.compile(
+    r"(?:(?:certain|various|several|its|their)\s+[^,;()]{0,40}?)?(?:funds?|entities|accounts|vehicles|investors|clients)"
+    r"\s+(?:(?:that\s+are\s+)?(?:affiliated\s+with|managed|advised|controlled)(?:\s+(?:with|by))?"
+    r"(?:\s+or\s+(?:managed|advised|controlled)\s+by)?)\s*$", re.I)
+_BUYER_VERB = re.compile(
+    r"\s+(?:(?:has|have|had|each|also|severally|collectively|will|shall|would|then)\s+)*(?:agreed\s+to\s+)?"
+    r"(?:purchased?|subscribed?(?:\s+for)?|acquired?|bought|invested)\b(?=[^.;]{0,100}?\b(?:shares|stock|units|"
+    r"warrants|notes|debentures|securities|preferred)\b)")
+_BY_BUYER = re.compile(r"\b(?:purchased|acquired|subscribed(?:\s+for)?|bought)\s+by\s+")
+_TO_BUYER = re.compile(r"\bto\s+")
+_WITH_BUYER = re.compile(r"\bwith\s+")
+_AMONG = re.compile(r"\b(?:by\s+and\s+)?(?:among|between)\s+")
 
 
-def _defined_terms(text: str) -> dict[str, str]:
-    """'Mudrick Capital Acquisition Holdings LLC (the "Sponsor")' -> {'Sponsor': 'Mudrick Capital ... LLC'}."""
-    out: dict[str, str] = {}
-    for m in _DEFINED.finditer(text):
-        full = re.sub(r"^(?:(?:and|with|to|by|between|among|On|In)\s+)+", "", m.group("full")).strip(" ,")
-        if _ENTITY_SUFFIX.search(full):
-            out.setdefault(m.group(2), full)
-    return out
+def _buyer_agreement_before(before: str) -> bool:
+    """'entered into a securities purchase agreement (the "SPA") and a registration rights agreement with':
+    a buyer's agreement names the list that follows; an underwriting or placement agency agreement does not."""
+    before = re.split(r"[;]|\.\s+(?=[A-Z])", before)[-1]
+    if not _BUYER_AGREEMENT.search(before):
+        return False
+    last = list(re.finditer(r"(?:[\w/-]+\s+){0,5}agreements?\b", before, re.I))
+    return not (last and _NOT_BUYER_AGREEMENT.search(last[-1].group(0)))
 
 
-class _DefinedTerms:
-    """_defined_terms(text), looked up one short name at a time and computed only when the name stands
-    in quotes somewhere in text: every _DEFINED match has a quote on each side of its short name."""
-    __slots__ = ("_text", "_terms")
+def _name_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
 
-    def __init__(self, text: str):
-        self._text, self._terms = text, None
 
-    def get(self, name: str) -> str | None:
-        if not any(q1 + name + q2 in self._text for q1 in "\"'" for q2 in "\"'"):
+def _blank(text: str) -> str:
+    """Parenthetical asides blanked to spaces (offsets kept): names are read around '("AMC")'."""
+    prev = None
+    while prev != text:
+        prev = text
+        text = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), text)
+    return text
+
+
+_APPOSITIVE = re.compile(
+    r",\s+(?:an?\s|(?:the|its|our|their|his|her)\s+(?:[a-z]|Company['’]s|Registrant['’]s|Chief|Chairman|President|"
+    r"Vice|Director|Executive|Managing|General|Senior|Founder|Treasurer|Secretary|CEO|CFO|former|sole))[^,;]*")
+
+
+def _clean_item(item: str) -> str:
+    item = re.sub(r"^(?:(?:each|both|all)\s+of\s+)?(?:the\s+)?", "", item.strip())
+    item = re.split(r"(?<=[a-z]{2}\.)\s+(?=[A-Z])", item)[0]  # 'Cooper. The stockholders': the sentence ended
+    item = item.rstrip(" ,;:")
+    if item.endswith(".") and not re.search(r"(?:\b(?:Inc|Ltd|Co|Corp|Jr|Sr)|\b[A-Z](?:\.[A-Z])*)\.$", item):
+        item = item[:-1]
+    return item
+
+
+def _is_person(name: str) -> bool:
+    if not _PERSON_NAME.fullmatch(name):
+        return False
+    words = re.findall(r"[A-Z][a-z]+", re.sub(r"^(?:Mr|Ms|Mrs|Dr)\.\s+", "", name))
+    return bool(words) and not any(w in _NOT_NAME_WORDS for w in words)
+
+
+def _is_entity(name: str) -> bool:
+    return bool(_ENTITY_SUFFIX.search(name)) and not _NOT_PURCHASER.match(name) and len(name) < 90 and \
+        bool(re.match(r"[A-Z0-9]", name))
+
+
+def _peer_name(name: str) -> bool:
+    """'Capital Venture International' listed beside 'Castle Creek Technology Partner LLC': a name without a
+    suffix, taken only as a party beside suffixed names."""
+    return bool(re.fullmatch(rf"{_NW}(?:\s+(?:{_NW}|of|the|de|for)){{1,6}}", name)) and \
+        any(w not in _NOT_NAME_WORDS for w in re.findall(r"[A-Z][a-z]+", name)) and not _NOT_PURCHASER.match(name) and \
+        not re.search(r"\d{4}|Agreement|Stock|Shares?\b|Notes?\b|Warrants?\b|Units?\b|Act\b", name)
+
+
+def _display(name: str) -> str:
+    """'Mr. John E. (Jack) Feltl' -> 'John E. Feltl' (title and nickname are not the name)."""
+    name = re.sub(r"^(?:Mr|Ms|Mrs|Dr)\.\s+", "", name)
+    return " ".join(re.sub(r"\s\([A-Z][a-z]+\)", "", name).split())
+
+
+def _head_before(text: str, at: int) -> tuple[str, int, int] | None:
+    """The name written right before a definition's '(' at `at`: 'Mudrick ... Holdings LLC (the "Sponsor")',
+    '2176423 Ontario Limited, an entity affiliated with Eric Sprott ("Sprott")' -> the entity."""
+    window_start = max(0, at - 300)
+    window = _blank(text[window_start:at])
+    m = re.search(rf"(?P<ent>{_ITEM}),\s+an?\s+(?:entity|fund|affiliate|company|vehicle|investment\s+\w+)\b[^,;]{{0,60}}?"
+                  rf"\b(?:affiliated\s+with|controlled\s+by|managed\s+by|advised\s+by|of)\s+{_ITEM}\s*,?\s*$", window)
+    if m is None:
+        m = re.search(rf"(?P<ent>{_ITEM})\s*,?\s*$", window)
+    if m is None:
+        return None
+    raw = m.group("ent")
+    # the run may start with sentence words ('On', 'As') or titles: keep the name's own words
+    for k in range(8):
+        item = _clean_item(raw)
+        if _is_entity(item) or _is_person(item):
+            lead = raw.find(item)
+            start = window_start + m.start("ent") + lead
+            return item, start, start + len(item)
+        cut = re.match(r"\S+\s+", raw)
+        if cut is None:
             return None
-        if self._terms is None:
-            self._terms = _defined_terms(self._text)
-        return self._terms.get(name)
+        raw = raw[cut.end():]
+    return None
 
 
-def _more_purchasers(text: str, terms: _DefinedTerms, company_name: str | None) -> list[tuple[str, int]]:
-    """Purchasers named as parties to the purchase agreement, by a defined short name ('sold to the
-    Sponsor'), or as a person who received the securities ('Mr. John E. Feltl also received ...')."""
-    out: list[tuple[str, int]] = []
-
-    def keep(name: str) -> bool:
-        return bool(name) and not (company_name and _same_entity(name, company_name)) and not _NOT_PURCHASER.match(name)
-
-    for m in re.finditer(r"\b(?:sold|issued|sell|issue)\b[^.;]{0,120}?\bto\s+(?:the\s+)?([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})", text):
-        full = terms.get(m.group(1))
-        if full and keep(full) and not _INTERMEDIARY.match(text[m.end():]):
-            out.append((full, m.start(1)))
-    intermediaries = re.search(r"underwrit|initial\s+purchaser|representatives?\b|\bagents?\b|dealers?\b|placement",
-                               text, re.I)
-    for m in [] if intermediaries else _LIST_AGREEMENT.finditer(text):
-        if not re.search(r"purchase|subscription|exchange|investment", m.group(0), re.I):
+@lru_cache(maxsize=64)
+def _party_terms(text: str, company_name: str | None) -> dict[str, list[tuple[str, int, int]]]:
+    """Short names the filing defines for parties: 'Mudrick Capital Acquisition Holdings LLC (the "Sponsor")'
+    -> {'Sponsor': [(name, start, end)]}; '... LIST (collectively, the "Purchasers")' and '("Sprott" and
+    together with AMC, the "Purchasers")' -> every named party; funds named only through their manager -> []."""
+    out: dict[str, list[tuple[str, int, int]]] = {}
+    collective: list[tuple[str, int, str]] = []
+    for m in re.finditer(r"\((?P<inner>[^()]{0,240})\)", text):
+        inner = m.group("inner")
+        quoted = list(re.finditer(r"[\"“”]\s*(?P<t>[A-Z][\w&.'’ /-]{0,40}?)\s*[\"“”]", inner))
+        if not quoted:
             continue
-        for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group("list")):
-            part = re.sub(r"^(?:each\s+of\s+|the\s+)", "", part.strip()).strip()
-            if part and _ENTITY_SUFFIX.search(part) and keep(part) and re.match(r"[A-Z0-9]", part) and len(part) < 80:
-                out.append((part, m.start("list") + m.group("list").find(part)))
-    for m in _PERSON.finditer(text):
-        if keep(m.group("name")):
-            out.append((m.group("name"), m.start("name")))
+        first = quoted[0]
+        if _ROLE_TERM.match(first.group("t")) and first.group("t") not in ("Company", "Registrant", "Issuer", "Parent"):
+            continue
+        lead = inner[:first.start()]
+        if re.fullmatch(r"\s*(?:collectively|together)[\s,]*(?:the\s+)?|\s*(?:each\s+)?(?:the\s+)?", lead or "", re.I) is None:
+            continue
+        if re.search(r"collectively|together", lead, re.I):
+            collective.append((first.group("t"), m.start(), ""))
+        else:
+            head = _head_before(text, m.start())
+            if head is not None and first.group("t") not in out:
+                out[first.group("t")] = [head]
+        for q in quoted[1:]:
+            between = inner[first.end():q.start()]
+            together = re.search(r"together\s+with\s+(?P<others>.+?)[,\s]*(?:the\s+)?$", between, re.I)
+            if together and q.group("t") not in out:
+                collective.append((q.group("t"), m.start(), first.group("t") + " and " + together.group("others")))
+    for term, at, spelled in collective:
+        if term in out:
+            continue
+        names: list[tuple[str, int, int]] = []
+        if spelled:
+            for part in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", spelled):
+                names.extend(out.get(_clean_item(part), []))
+        else:
+            window_start = max(0, at - 500)
+            window = _blank(text[window_start:at])
+            lm = _LIST_AT_END.search(window)
+            if lm is not None and not _UNNAMED_BEFORE.search(window[:lm.start("list")]):
+                names = _items(window, text[window_start:at], lm.start("list"), lm.end("list"), window_start, out,
+                               company_name)
+        out[term] = names
     return out
+
+
+def _items(masked: str, raw_text: str, start: int, end: int, base: int, terms: dict[str, list[tuple[str, int, int]]],
+           company_name: str | None) -> list[tuple[str, int, int]]:
+    """The buyers in a list span of `masked` (absolute offsets = base + position)."""
+    out: list[tuple[str, int, int]] = []
+    for im in _ITEM_RX.finditer(masked, start, end):
+        raw = im.group(0)
+        item = _clean_item(raw)
+        if not item:
+            continue
+        at = base + im.start() + raw.find(item)
+        after = raw_text[im.start() + raw.find(item) + len(item):][:120]
+        if _INTERMEDIARY.match(after) or _ROLE_PAREN.match(after):
+            continue
+        if item in terms:
+            out.extend(x for x in terms[item] if _buyer(x[0], company_name, _registrant_names(terms)))
+        elif (_is_entity(item) or _is_person(item)) and _buyer(item, company_name, _registrant_names(terms)):
+            out.append((_display(item), at, at + len(item)))
+    return out
+
+
+def _buyer(name: str, company_name: str | None, selves: tuple[str, ...] = ()) -> bool:
+    """Not the registrant (by its name, or the name the filing defines as '(the "Company")'), not a role."""
+    return not any(_same_entity(name, x) for x in (company_name, *selves) if x) and not _ROLE_TERM.match(name) and \
+        not _NOT_PURCHASER.match(name)
+
+
+def _registrant_names(terms: dict[str, list[tuple[str, int, int]]]) -> tuple[str, ...]:
+    return tuple(name for t in ("Company", "Registrant", "Issuer", "Parent", "we", "us")
+                 for name, _, _ in terms.get(t, ()))
+
+
+def _purchasers_in(sentence: str, terms: _Lazy, company_name: str | None) -> list[tuple[str, int, int]]:
+    """(name, start, end) in one deal sentence; a name found through a defined term carries the span of its
+    definition as (-(start + 1), end) (absolute offsets, not within the sentence)."""
+    masked = _blank(sentence)
+    masked = _APPOSITIVE.sub(lambda m: " " * len(m.group(0)), masked)
+    intermediary = bool(_INTERMEDIARY_SENTENCE.search(sentence))
+    out: list[tuple[str, int, int]] = []
+    selves = _Lazy(lambda: _registrant_names(terms()))
+
+    def buyer(name: str) -> bool:
+        return _buyer(name, company_name, selves())
+
+    def take(list_start: int, list_end: int) -> None:
+        if _UNNAMED_BEFORE.search(masked[max(0, list_start - 120):list_start]):
+            return
+        if _ROLE_PAREN.match(sentence[list_end:]) or _INTERMEDIARY.match(sentence[list_end:list_end + 40]):
+            return  # '... and Goldman, Sachs & Co. (the "Initial Purchasers")': the whole list is the role
+        items: list[tuple[str, int]] = []
+        for im in _ITEM_RX.finditer(masked, list_start, list_end):
+            raw = im.group(0)
+            item = _clean_item(raw)
+            if not item:
+                continue
+            at = im.start() + raw.find(item)
+            after = sentence[at + len(item):at + len(item) + 120]
+            if not (_INTERMEDIARY.match(after) or _ROLE_PAREN.match(after)):
+                items.append((item, at))
+        named = any(_is_entity(item) for item, _ in items)
+        for item, at in items:
+            if item in terms():
+                for name, s0, e0 in terms()[item]:
+                    if buyer(name):
+                        out.append((_display(name), -(s0 + 1), e0))
+            elif (_is_entity(item) or _is_person(item) or (named and _peer_name(item))) and buyer(item):
+                out.append((_display(item), at, at + len(item)))
+
+    def list_at(pos: int) -> tuple[int, int] | None:
+        lm = _LIST.match(masked, pos)
+        return (lm.start(), lm.end()) if lm else None
+
+    for m in _TO_BUYER.finditer(masked):
+        clause = masked[max(0, m.start() - 200):m.start()]
+        clause = re.split(r"[;]|\.\s", clause)[-1]
+        if not _SALE_CUE.search(clause) or re.search(r"\b(?:prior|pursuant|according|due|relating|related|subject|"
+                                                        r"similar|equal|up|compared|addition|respect)\s*$", clause, re.I):
+            continue
+        if intermediary and re.search(r"underwrit|over-?allotment", clause[-80:], re.I):
+            continue
+        span = list_at(m.end())
+        if span:
+            take(*span)
+    for m in _WITH_BUYER.finditer(masked):
+        if not _buyer_agreement_before(masked[max(0, m.start() - 200):m.start()]):
+            continue
+        span = list_at(m.end())
+        if span:
+            take(*span)
+    for m in _AMONG.finditer(masked):
+        if intermediary or not _buyer_agreement_before(masked[max(0, m.start() - 200):m.start()]):
+            continue
+        span = list_at(m.end())
+        if span:
+            take(*span)
+    for m in _BY_BUYER.finditer(masked):
+        span = list_at(m.end())
+        if span:
+            take(*span)
+    if not intermediary:
+        for m in _BUYER_VERB.finditer(masked):
+            lm = _LIST_AT_END.search(masked[max(0, m.start() - 300):m.start()])
+            if lm is not None:
+                off = max(0, m.start() - 300)
+                take(off + lm.start("list"), off + lm.end("list"))
+    for m in _PERSON.finditer(sentence):
+        if buyer(m.group("name")):
+            out.append((m.group("name"), m.start("name"), m.end("name")))
+    return out
+
+
+_HOLDERS_OF = re.compile(
+    r"\b(?:sole\s+|former\s+|all\s+(?:of\s+)?the\s+)?(?:stock|share|equity|unit|member(?:ship)?\s+interest\s+)holders?\s+of\s+"
+    r"(?P<t>[A-Z][\w&'’-]*)[^.;]{0,120}?\b(?:received?|receiving|will\s+receive|were\s+issued|was\s+issued)\b|"
+    r"\b(?P<t2>[A-Z][\w&'’-]*)['’]s\s+(?:sole\s+|former\s+)?(?:stock|share|equity)holders?\b[^.;]{0,120}?"
+    r"\b(?:received?|receiving|will\s+receive|were\s+issued|was\s+issued)\b")
+
+
+def _holders_received(draft: _Draft, text: str, company_name: str | None) -> list[tuple[str, int, int]]:
+    """'The stockholders of Innova received 521,390 shares': the holders the filing names for that
+    company ('Innova Solutions, Inc. ("Innova") and its sole stockholder, Susan E. Trice'; 'John E. Feltl,
+    the sole shareholder of Steichen')."""
+    targets = []
+    for s in draft.sentences:
+        for m in _HOLDERS_OF.finditer(s.text):
+            t = (m.group("t") or m.group("t2")).lower()
+            if not (company_name and _same_entity(t, company_name)):
+                targets.append(t)
+    if not targets:
+        return []
+    return [x for t in dict.fromkeys(targets) for x in _named_holders(text, t)]
+
+
+@lru_cache(maxsize=256)
+def _named_holders(text: str, target: str) -> tuple[tuple[str, int, int], ...]:
+    out: list[tuple[str, int, int]] = []
+    masked = _blank(text)
+    holders = r"(?:sole|only|two|three|four|five|principal|majority|controlling)?\s*(?:stock|share|equity)holders?"
+    for m in re.finditer(rf"\b(?:its|their|the)\s+{holders}(?:\s+of\s+(?P<t>{_ITEM}))?,\s+", masked):
+        if m.group("t"):
+            if not m.group("t").lower().startswith(target):
+                continue
+        else:
+            near = text[max(0, m.start() - 200):m.start()]
+            if not re.search(rf"\b{re.escape(target)}", near, re.I):
+                continue
+        lm = _LIST.match(masked, m.end())
+        if lm is None:
+            continue
+        for im in _ITEM_RX.finditer(masked, lm.start(), lm.end()):
+            item = _clean_item(im.group(0))
+            at = im.start() + im.group(0).find(item)
+            if _is_person(item):
+                out.append((_display(item), at, at + len(item)))
+    for m in re.finditer(rf"(?P<p>{_ITEM})\s*,\s+(?:the\s+)?(?:sole|principal|majority|controlling)\s+(?:stock|share|equity)holder"
+                         rf"\s+of\s+(?P<t>[A-Z][\w&'’-]*)", masked):
+        if m.group("t").lower() != target:
+            continue
+        raw = m.group("p")
+        words = raw.split()
+        for k in range(len(words)):
+            cand = " ".join(words[k:])
+            if _is_person(_clean_item(cand)):
+                item = _clean_item(cand)
+                at = m.start("p") + raw.rfind(item)
+                out.append((_display(item), at, at + len(item)))
+                break
+    return tuple(out)
 
 
 def _same_entity(a: str, b: str) -> bool:
+    """Is candidate `a` the registrant `b`? A short form of the registrant's name is ('Nuance' for Nuance
+    Communications, Inc.); a longer name that merely starts with it is not (its sponsor 'Mudrick Capital
+    Acquisition Holdings LLC' for 'Mudrick Capital Acquisition Corporation')."""
     def key(x: str) -> str:
         return re.sub(r"[^a-z0-9]", "", re.sub(r"\b(?:inc|corp|corporation|ltd|co|company|llc|plc)\b\.?", "", x.lower()))
-    return key(a) == key(b) or key(a).startswith(key(b)) or key(b).startswith(key(a))
+    ka, kb = key(a), key(b)
+    return bool(ka) and (ka == kb or kb.startswith(ka) or (ka.startswith(kb) and len(ka) - len(kb) <= 2))
+
+
+_PERSON = re.compile(r"\b(?:Mr|Ms|Mrs|Dr)\.\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+){1,2})\s+(?:also\s+)?"
+                     r"(?:received|purchased|acquired|subscribed)")
 
 
 @lru_cache(maxsize=16384)
