@@ -1873,14 +1873,16 @@ def _set_purchasers(tx: Transaction, draft: _Draft, company_name: str | None, te
     intermediaries ('as placement agent', '(the "Underwriters")'), and funds named only through their
     manager or affiliate ('certain funds managed by X'); 'X and certain of its affiliates' names X."""
     terms = _Lazy(lambda: _party_terms(text, company_name))
-    found: list[tuple[str, int, int]] = []
+    found: list[tuple[int, str, int, int]] = []  # (where the deal names it, name, evidence span)
     for s in draft.sentences:
-        for name, start, end in _purchasers_in(s.text, terms, company_name):
-            found.append((name, -start - 1, end) if start < 0 else (name, s.start + start, s.start + end))
-    found.extend(_holders_received(draft, text, company_name))
+        for name, start, end, at in _purchasers_in(s.text, terms, company_name):
+            found.append((s.start + at, name, -start - 1, end) if start < 0 else
+                         (s.start + at, name, s.start + start, s.start + end))
+    found.extend((start, name, start, end) for name, start, end in _holders_received(draft, text, company_name))
+    found.sort(key=lambda x: x[0])  # in the order the deal's sentences name them
     names: list[str] = []
     seen: set[str] = set()
-    for name, start, end in found:
+    for _, name, start, end in found:
         k = _name_key(name)
         if not k or k in seen:
             continue
@@ -2117,13 +2119,13 @@ def _registrant_names(terms: dict[str, list[tuple[str, int, int]]]) -> tuple[str
                  for name, _, _ in terms.get(t, ()))
 
 
-def _purchasers_in(sentence: str, terms: _Lazy, company_name: str | None) -> list[tuple[str, int, int]]:
-    """(name, start, end) in one deal sentence; a name found through a defined term carries the span of its
-    definition as (-(start + 1), end) (absolute offsets, not within the sentence)."""
+def _purchasers_in(sentence: str, terms: _Lazy, company_name: str | None) -> list[tuple[str, int, int, int]]:
+    """(name, start, end, at) in one deal sentence, `at` where the sentence names it; a name found through a
+    defined term carries the span of its definition as (-(start + 1), end) (absolute offsets)."""
     masked = _blank(sentence)
     masked = _APPOSITIVE.sub(lambda m: " " * len(m.group(0)), masked)
     intermediary = bool(_INTERMEDIARY_SENTENCE.search(sentence))
-    out: list[tuple[str, int, int]] = []
+    out: list[tuple[str, int, int, int]] = []
     selves = _Lazy(lambda: _registrant_names(terms()))
 
     def buyer(name: str) -> bool:
@@ -2149,9 +2151,9 @@ def _purchasers_in(sentence: str, terms: _Lazy, company_name: str | None) -> lis
             if item in terms():
                 for name, s0, e0 in terms()[item]:
                     if buyer(name):
-                        out.append((_display(name), -(s0 + 1), e0))
+                        out.append((_display(name), -(s0 + 1), e0, at))
             elif (_is_entity(item) or _is_person(item) or (named and _peer_name(item))) and buyer(item):
-                out.append((_display(item), at, at + len(item)))
+                out.append((_display(item), at, at + len(item), at))
 
     def list_at(pos: int) -> tuple[int, int] | None:
         lm = _LIST.match(masked, pos)
@@ -2192,7 +2194,7 @@ def _purchasers_in(sentence: str, terms: _Lazy, company_name: str | None) -> lis
                 take(off + lm.start("list"), off + lm.end("list"))
     for m in _PERSON.finditer(sentence):
         if buyer(m.group("name")):
-            out.append((m.group("name"), m.start("name"), m.end("name")))
+            out.append((m.group("name"), m.start("name"), m.end("name"), m.start("name")))
     return out
 
 
