@@ -558,14 +558,16 @@ _CLOSING_WORDS = re.compile(
 _ENTITY_SUFFIX = re.compile(
     r"(?:Inc\.?|Incorporated|Ltd\.?|Limited|LLC|L\.L\.C\.|L\.P\.|LP|Co\.|Corp\.?|Corporation|Company|Fund|Trust|"
     r"Partners|Partnership|Capital|Holdings|plc|AG|S\.A\.|N\.V\.|GmbH|Portfolio|Syndicate|LLP|L\.L\.P\.|Associates|"
-    r"Bank|Foundation|Ventures|Investments|Advisors)$"
+    r"Bank|Foundation|Ventures|Investments|Advisors|Treasury)$"
 )
 _NOT_PURCHASER = re.compile(
     r"^(?:the|The|Company|Registrant|Securities|Commission|Exchange|Act|Nasdaq|NASDAQ|NYSE|Form|Item|Exhibit|Section|"
     r"Rule|Regulation|Agreement|Purchase|Underwriters?|Trustee|Current|Registration)\b"
 )
 _INTERMEDIARY = re.compile(
-    r"^[^.]{0,80}?\bas\s+(?:the\s+)?(?:representatives?|underwriters?|initial\s+purchasers?|sales\s+agents?|agents?|"
+    r"^[^.]{0,80}?\bas\s+(?:the\s+)?(?:(?:administrative|collateral|paying|exchange|calculation|conversion)\s+agents?|"
+    r"nominee|custodian|depositary|(?:joint\s+)?(?:lead\s+)?(?:arrangers?|bookrunners?|managers?)|"
+    r"representatives?|underwriters?|initial\s+purchasers?|sales\s+agents?|agents?|"
     r"placement\s+agents?|trustee|warrant\s+agent|escrow\s+agent|transfer\s+agent|financial\s+advisor|"
     r"joint\s+book|lead|book-?running)", re.IGNORECASE,
 )
@@ -1899,7 +1901,7 @@ _CORP_SUFFIX = (r"(?:Inc|Incorporated|Ltd|Limited|LLC|L\.L\.C|L\.P|LP|LLP|Co|Cor
 # One list item: 'Warburg Pincus Private Equity VIII, L.P.', 'the Sponsor', 'Mr. John E. (Jack) Feltl'.
 _ITEM = (rf"(?:(?:each|both|all)\s+of\s+)?(?:the\s+)?(?:(?:Mr|Ms|Mrs|Dr)\.\s+)?"
          rf"(?:{_NW}(?:\s+{_NW})?(?:,\s+{_NW}){{1,3}}\s+&\s+{_NW}|{_NW})"  # 'Goldman, Sachs & Co.' is one name
-         rf"(?:\s+(?:{_NW}|(?:of|de|du|la|van|von|der|for|the)(?=\s+[A-Z0-9]))|,?\s+{_CORP_SUFFIX})*")
+         rf"(?:\s+(?:{_NW}|(?:(?:of|de|du|la|van|von|der|for)(?:\s+the)?|the)(?=\s+[A-Z0-9]))|,?\s+{_CORP_SUFFIX})*")
 _SEP = r"(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and/or|and|or)\s+)"
 _LIST = re.compile(rf"{_ITEM}(?:{_SEP}{_ITEM})*")
 _ITEM_RX = re.compile(_ITEM)
@@ -1946,6 +1948,11 @@ _BUYER_VERB = re.compile(
     r"\s+(?:(?:has|have|had|each|also|severally|collectively|will|shall|would|then)\s+)*(?:agreed\s+to\s+)?"
     r"(?:purchased?|subscribed?(?:\s+for)?|acquired?|bought|invested)\b(?=[^.;]{0,100}?\b(?:shares|stock|units|"
     r"warrants|notes|debentures|securities|preferred)\b)")
+# 'to the Company's sponsor, NAME', 'to our Chairman, NAME', 'to certain investors, including NAME'
+_ROLE_BEFORE_NAME = re.compile(
+    r"(?:(?:the\s+Company['’]s|the\s+Registrant['’]s|our|its|their)\s+(?:[\w-]+\s+){0,4}?[\w-]+,\s+|"
+    r"(?:certain|several|a\s+group\s+of|\w+)\s+(?:[\w-]+\s+){0,3}?(?:investors|purchasers|holders|stockholders|"
+    r"shareholders|directors|officers|affiliates|funds|entities|persons|individuals),?\s+including\s+)")
 _BY_BUYER = re.compile(r"\b(?:purchased|acquired|subscribed(?:\s+for)?|bought)\s+by\s+")
 _TO_BUYER = re.compile(r"\bto\s+")
 _WITH_BUYER = re.compile(r"\bwith\s+")
@@ -2022,6 +2029,9 @@ def _head_before(text: str, at: int) -> tuple[str, int, int] | None:
     window = _blank(text[window_start:at])
     m = re.search(rf"(?P<ent>{_ITEM}),\s+an?\s+(?:entity|fund|affiliate|company|vehicle|investment\s+\w+)\b[^,;]{{0,60}}?"
                   rf"\b(?:affiliated\s+with|controlled\s+by|managed\s+by|advised\s+by|of)\s+{_ITEM}\s*,?\s*$", window)
+    if m is None:  # 'YA II PN, Ltd., a Cayman Islands exempted limited partnership (the "Investor")'
+        m = re.search(rf"(?P<ent>{_ITEM}),\s+an?\s+[^,;]{{0,80}}?(?:company|corporation|partnership|fund|trust|entity|"
+                      rf"individual|investor|organized\s+under[^,;]*|formed\s+under[^,;]*)\s*,?\s*$", window)
     if m is None:
         m = re.search(rf"(?P<ent>{_ITEM})\s*,?\s*$", window)
     if m is None:
@@ -2156,7 +2166,8 @@ def _purchasers_in(sentence: str, terms: _Lazy, company_name: str | None) -> lis
                 out.append((_display(item), at, at + len(item), at))
 
     def list_at(pos: int) -> tuple[int, int] | None:
-        lm = _LIST.match(masked, pos)
+        lead = _ROLE_BEFORE_NAME.match(masked, pos)
+        lm = _LIST.match(masked, lead.end() if lead else pos)
         return (lm.start(), lm.end()) if lm else None
 
     for m in _TO_BUYER.finditer(masked):

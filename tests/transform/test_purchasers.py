@@ -106,6 +106,31 @@ def test_the_registrants_sponsor_is_not_the_registrant() -> None:
     assert purchasers(text, company="LAMBDA ACQUISITION CORP") == ["Lambda Acquisition Holdings LLC"]
 
 
+def test_a_buyer_defined_after_a_descriptive_appositive() -> None:
+    text = ("Item 1.01.\n\nOn May 1, 2023, the Company entered into a securities purchase agreement with YA II PN, Ltd., "
+            "a Cayman Islands exempted limited partnership (the \"Investor\"). On May 2, 2023, the Company sold to the "
+            "Investor a convertible promissory note in the principal amount of $5,000,000 for a purchase price of "
+            "$4,750,000.")
+    assert purchasers(text) == ["YA II PN, Ltd."]
+
+
+def test_a_role_or_group_before_the_names() -> None:
+    sponsor = ("Item 3.02.\n\nOn May 1, 2023, the Company issued 1,000,000 shares of common stock to the Company's "
+               "sponsor, Alpha Sponsor LLC, at a price of $0.01 per share.")
+    including = ("Item 3.02.\n\nOn May 1, 2023, the Company sold 2,000,000 shares of common stock at $1.00 per share to "
+                 "certain accredited investors, including John Smith, the Company's Chief Executive Officer, and Alpha "
+                 "Ventures LLC.")
+    assert purchasers(sponsor) == ["Alpha Sponsor LLC"]
+    assert purchasers(including) == ["John Smith", "Alpha Ventures LLC"]
+
+
+def test_a_government_department_as_the_buyer() -> None:
+    text = ("Item 8.01.\n\nOn April 20, 2020, the Company issued to the United States Department of the Treasury "
+            "(\"Treasury\") a promissory note in the principal amount of $1,000,000,000 and warrants to purchase "
+            "5,000,000 shares of common stock at an exercise price of $12.51 per share.")
+    assert purchasers(text) == ["United States Department of the Treasury"]
+
+
 # -- traps: names that are not buyers ------------------------------------------------------------
 
 def test_underwriters_are_not_purchasers() -> None:
@@ -136,6 +161,13 @@ def test_funds_named_only_through_their_manager_are_unnamed() -> None:
             "investment funds affiliated with or managed by Alpha Capital Management, L.P. and Beta Advisors LLC "
             "(collectively, the \"Initial Investors\"), pursuant to which the Company will issue and sell to the "
             "Initial Investors 6,500,000 shares of common stock at a purchase price of $10.00 per share.")
+    assert purchasers(text) == []
+
+
+def test_trustee_and_nominee_are_not_purchasers() -> None:
+    text = ("Item 8.01.\n\nOn May 1, 2023, the Company issued $500,000,000 aggregate principal amount of 4.00% Senior "
+            "Notes due 2030 to Cede & Co., as nominee of The Depository Trust Company, under an indenture with U.S. "
+            "Bank Trust Company, National Association, as trustee.")
     assert purchasers(text) == []
 
 
