@@ -1930,6 +1930,11 @@ _ROLE_TERM = re.compile(
     r"Dealers?|Dealer[- ]Managers?|Managers?|Arrangers?|Lenders?\s+Agent)$")
 _ROLE_PAREN = re.compile(r"^\s*\([^()]{0,80}?(?:Underwriter|Agent|Representative|Initial\s+Purchaser|Dealer|Trustee|"
                          r"Manager|Arranger)", re.I)
+# 'Roth Capital Partners, LLC, the placement agent, ...': a name followed by its intermediary role
+_ROLE_APPOSITIVE = re.compile(
+    r"^\s*,\s+(?:(?:the|our|its|their|an?)\s+)?(?:(?:exclusive|sole|lead|joint|co-?)[\s-]+)*(?:(?:lead\s+)?placement\s+agent|"
+    r"underwriters?|representatives?|(?:sales|selling|warrant|escrow|transfer|paying|administrative|collateral)\s+agent|"
+    r"initial\s+purchasers?|trustee|(?:book-?running\s+)?managers?|dealer[- ]managers?|financial\s+advisor|nominee)\b", re.I)
 _INTERMEDIARY_SENTENCE = re.compile(r"underwrit|initial\s+purchasers?|placement\s+agen|sales\s+agen|\bdealers?\b|"
                                     r"dealer[- ]manager|over-?allotment", re.I)
 _SALE_CUE = re.compile(r"\b(?:issu(?:e|ed|es|ing|ance)|s(?:old|ell|ells|elling|ale)|placed|purchase\s+agreements?|"
@@ -2144,7 +2149,8 @@ def _purchasers_in(sentence: str, terms: _Lazy, company_name: str | None) -> lis
     def take(list_start: int, list_end: int) -> None:
         if _UNNAMED_BEFORE.search(masked[max(0, list_start - 120):list_start]):
             return
-        if _ROLE_PAREN.match(sentence[list_end:]) or _INTERMEDIARY.match(sentence[list_end:list_end + 40]):
+        if _ROLE_PAREN.match(sentence[list_end:]) or _INTERMEDIARY.match(sentence[list_end:list_end + 40]) or \
+                _ROLE_APPOSITIVE.match(sentence[list_end:]):
             return  # '... and Goldman, Sachs & Co. (the "Initial Purchasers")': the whole list is the role
         items: list[tuple[str, int]] = []
         for im in _ITEM_RX.finditer(masked, list_start, list_end):
@@ -2154,7 +2160,7 @@ def _purchasers_in(sentence: str, terms: _Lazy, company_name: str | None) -> lis
                 continue
             at = im.start() + raw.find(item)
             after = sentence[at + len(item):at + len(item) + 120]
-            if not (_INTERMEDIARY.match(after) or _ROLE_PAREN.match(after)):
+            if not (_INTERMEDIARY.match(after) or _ROLE_PAREN.match(after) or _ROLE_APPOSITIVE.match(after)):
                 items.append((item, at))
         named = any(_is_entity(item) for item, _ in items)
         for item, at in items:

@@ -156,6 +156,13 @@ def test_placement_agent_and_the_company_itself_are_left_out() -> None:
     assert purchasers(text) == ["Alpha Fund LP"]
 
 
+def test_a_placement_agent_named_with_its_role_as_an_appositive() -> None:
+    text = ("Item 3.02.\n\nOn January 4, 2021, Acme Corp sold 1,000,000 shares of common stock at $1.50 per share to "
+            "Alpha Fund LP in a private placement and issued to Roth Capital Partners, LLC, the placement agent, "
+            "warrants to purchase 50,000 shares of common stock at an exercise price of $1.875 per share.")
+    assert purchasers(text) == ["Alpha Fund LP"]
+
+
 def test_funds_named_only_through_their_manager_are_unnamed() -> None:
     text = ("Item 1.01.\n\nOn January 13, 2020, the Company entered into subscription agreements with certain "
             "investment funds affiliated with or managed by Alpha Capital Management, L.P. and Beta Advisors LLC "
