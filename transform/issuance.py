@@ -1906,7 +1906,21 @@ _SEP = r"(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and/or|and|or)\s+)"
 _LIST = re.compile(rf"{_ITEM}(?:{_SEP}{_ITEM})*")
 _ITEM_RX = re.compile(_ITEM)
 _AFFILIATES_TAIL = r"(?:\s*,?\s*(?:and|or)\s+(?:certain\s+(?:of\s+)?)?(?:its|their)\s+(?:\w+\s+)?affiliat\w*(?:\s+\w+)?)?"
-_LIST_AT_END = re.compile(rf"(?P<list>{_ITEM}(?:{_SEP}{_ITEM})*){_AFFILIATES_TAIL}\s*,?\s*$")
+_LIST_TO_END = re.compile(rf"(?P<list>{_ITEM}(?:{_SEP}{_ITEM})*){_AFFILIATES_TAIL}\s*,?\s*")
+_ITEM_TO_END = re.compile(rf"(?P<list>{_ITEM})\s*,?\s*")
+_NAME_START = re.compile(r"(?<![\w.&'’/-])[A-Z0-9]")
+
+
+def _list_ending(text: str, end: int, span: int = 300, pattern: re.Pattern[str] = _LIST_TO_END) -> re.Match[str] | None:
+    """The longest list (or item) of names that ends right at `end`: tried only from the capitalised words
+    before it, not from every character (a search anchored at '$' rescans the window from each position)."""
+    for m in _NAME_START.finditer(text, max(0, end - span), end):
+        lm = pattern.fullmatch(text, m.start(), end)
+        if lm is not None:
+            return lm
+    return None
+
+
 _PERSON_NAME = re.compile(
     r"(?:(?:Mr|Ms|Mrs|Dr)\.\s+)?[A-Z][a-z]+(?:\s+(?:[A-Z]\.|[A-Z][a-z]+|\([A-Z][a-z]+\))){0,2}"
     r"\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:,?\s+(?:Jr|Sr)\.?|,?\s+I{2,3}|,?\s+IV)?")
@@ -2032,22 +2046,22 @@ def _head_before(text: str, at: int) -> tuple[str, int, int] | None:
     '2176423 Ontario Limited, an entity affiliated with Eric Sprott ("Sprott")' -> the entity."""
     window_start = max(0, at - 300)
     window = _blank(text[window_start:at])
-    m = re.search(rf"(?P<ent>{_ITEM}),\s+an?\s+(?:entity|fund|affiliate|company|vehicle|investment\s+\w+)\b[^,;]{{0,60}}?"
+    m = None if ", a" not in window else re.search(rf"(?P<ent>{_ITEM}),\s+an?\s+(?:entity|fund|affiliate|company|vehicle|investment\s+\w+)\b[^,;]{{0,60}}?"
                   rf"\b(?:affiliated\s+with|controlled\s+by|managed\s+by|advised\s+by|of)\s+{_ITEM}\s*,?\s*$", window)
-    if m is None:  # 'YA II PN, Ltd., a Cayman Islands exempted limited partnership (the "Investor")'
+    if m is None and ", a" in window:  # 'YA II PN, Ltd., a Cayman Islands exempted limited partnership (the "Investor")'
         m = re.search(rf"(?P<ent>{_ITEM}),\s+an?\s+[^,;]{{0,80}}?(?:company|corporation|partnership|fund|trust|entity|"
                       rf"individual|investor|organized\s+under[^,;]*|formed\s+under[^,;]*)\s*,?\s*$", window)
     if m is None:
-        m = re.search(rf"(?P<ent>{_ITEM})\s*,?\s*$", window)
+        m = _list_ending(window, len(window), pattern=_ITEM_TO_END)
     if m is None:
         return None
-    raw = m.group("ent")
+    raw = m.group(1)
     # the run may start with sentence words ('On', 'As') or titles: keep the name's own words
     for k in range(8):
         item = _clean_item(raw)
         if _is_entity(item) or _is_person(item):
             lead = raw.find(item)
-            start = window_start + m.start("ent") + lead
+            start = window_start + m.start(1) + lead
             return item, start, start + len(item)
         cut = re.match(r"\S+\s+", raw)
         if cut is None:
@@ -2056,7 +2070,7 @@ def _head_before(text: str, at: int) -> tuple[str, int, int] | None:
     return None
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8)
 def _party_terms(text: str, company_name: str | None) -> dict[str, list[tuple[str, int, int]]]:
     """Short names the filing defines for parties: 'Mudrick Capital Acquisition Holdings LLC (the "Sponsor")'
     -> {'Sponsor': [(name, start, end)]}; '... LIST (collectively, the "Purchasers")' and '("Sprott" and
@@ -2095,7 +2109,7 @@ def _party_terms(text: str, company_name: str | None) -> dict[str, list[tuple[st
         else:
             window_start = max(0, at - 500)
             window = _blank(text[window_start:at])
-            lm = _LIST_AT_END.search(window)
+            lm = _list_ending(window, len(window), 500)
             if lm is not None and not _UNNAMED_BEFORE.search(window[:lm.start("list")]):
                 names = _items(window, text[window_start:at], lm.start("list"), lm.end("list"), window_start, out,
                                company_name)
@@ -2205,10 +2219,9 @@ def _purchasers_in(sentence: str, terms: _Lazy, company_name: str | None) -> lis
             take(*span)
     if not intermediary:
         for m in _BUYER_VERB.finditer(masked):
-            lm = _LIST_AT_END.search(masked[max(0, m.start() - 300):m.start()])
+            lm = _list_ending(masked, m.start())
             if lm is not None:
-                off = max(0, m.start() - 300)
-                take(off + lm.start("list"), off + lm.end("list"))
+                take(lm.start("list"), lm.end("list"))
     for m in _PERSON.finditer(sentence):
         if buyer(m.group("name")):
             out.append((m.group("name"), m.start("name"), m.end("name"), m.start("name")))
@@ -2237,7 +2250,7 @@ def _holders_received(draft: _Draft, text: str, company_name: str | None) -> lis
     return [x for t in dict.fromkeys(targets) for x in _named_holders(text, t)]
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=8)
 def _named_holders(text: str, target: str) -> tuple[tuple[str, int, int], ...]:
     out: list[tuple[str, int, int]] = []
     masked = _blank(text)
@@ -2247,7 +2260,7 @@ def _named_holders(text: str, target: str) -> tuple[tuple[str, int, int], ...]:
             if not m.group("t").lower().startswith(target):
                 continue
         else:
-            near = text[max(0, m.start() - 200):m.start()]
+            near = re.split(r"\.\s+(?=[A-Z])", text[max(0, m.start() - 200):m.start()])[-1]  # this sentence
             if not re.search(rf"\b{re.escape(target)}", near, re.I):
                 continue
         lm = _LIST.match(masked, m.end())
@@ -2258,17 +2271,18 @@ def _named_holders(text: str, target: str) -> tuple[tuple[str, int, int], ...]:
             at = im.start() + im.group(0).find(item)
             if _is_person(item):
                 out.append((_display(item), at, at + len(item)))
-    for m in re.finditer(rf"(?P<p>{_ITEM})\s*,\s+(?:the\s+)?(?:sole|principal|majority|controlling)\s+(?:stock|share|equity)holder"
-                         rf"\s+of\s+(?P<t>[A-Z][\w&'’-]*)", masked):
-        if m.group("t").lower() != target:
+    for m in re.finditer(r",\s+(?:the\s+)?(?:sole|principal|majority|controlling)\s+(?:stock|share|equity)holder"
+                         r"\s+of\s+(?P<t>[A-Z][\w&'’-]*)", masked):
+        pm = _list_ending(masked, m.start(), 120, _ITEM_TO_END)
+        if m.group("t").lower() != target or pm is None:
             continue
-        raw = m.group("p")
+        raw = pm.group(1)
         words = raw.split()
         for k in range(len(words)):
             cand = " ".join(words[k:])
             if _is_person(_clean_item(cand)):
                 item = _clean_item(cand)
-                at = m.start("p") + raw.rfind(item)
+                at = pm.start(1) + raw.rfind(item)
                 out.append((_display(item), at, at + len(item)))
                 break
     return tuple(out)
