@@ -1970,8 +1970,13 @@ _BUYER_VERB = re.compile(
 # 'to the Company's sponsor, NAME', 'to our Chairman, NAME', 'to certain investors, including NAME'
 _ROLE_BEFORE_NAME = re.compile(
     r"(?:(?:the\s+Company['’]s|the\s+Registrant['’]s|our|its|their)\s+(?:[\w-]+\s+){0,4}?[\w-]+,\s+|"
+    r"(?:the\s+)?(?:sole\s+|former\s+|two\s+|three\s+)?(?:stock|share|equity|unit|member)holders?\s+of\s+"
+    rf"{_ITEM},\s+|"
     r"(?:certain|several|a\s+group\s+of|\w+)\s+(?:[\w-]+\s+){0,3}?(?:investors|purchasers|holders|stockholders|"
     r"shareholders|directors|officers|affiliates|funds|entities|persons|individuals),?\s+including\s+)")
+# 'acquired ... from NAME' (the seller takes the shares), 'borrowed $X from NAME' (the lender takes the note)
+_FROM_SELLER = re.compile(r"\b(?:acquired?|acquisition\s+of|borrowed|loans?|advanced|received\s+(?:an?\s+)?(?:loan|advance|"
+                          r"investment|funding))\b(?:[^.;]|\.(?!\s+[A-Z])){0,150}?\bfrom\s+")
 _BY_BUYER = re.compile(r"\b(?:purchased|acquired|subscribed(?:\s+for)?|bought)\s+by\s+")
 _TO_BUYER = re.compile(r"\bto\s+")
 _WITH_BUYER = re.compile(r"\bwith\s+")
@@ -2210,6 +2215,10 @@ def _purchasers_in(sentence: str, terms: _Lazy, company_name: str | None) -> lis
     for m in _AMONG.finditer(masked):
         if intermediary or not _buyer_agreement_before(masked[max(0, m.start() - 200):m.start()]):
             continue
+        span = list_at(m.end())
+        if span:
+            take(*span)
+    for m in _FROM_SELLER.finditer(masked):
         span = list_at(m.end())
         if span:
             take(*span)

@@ -100,6 +100,22 @@ def test_named_stockholders_of_an_acquired_company_received_the_shares() -> None
     assert purchasers(text) == ["Mary A. Jones", "Robert Brown"]
 
 
+def test_shareholders_of_the_target_named_after_the_role() -> None:
+    text = ("Item 2.01.\n\nOn May 1, 2023, the Company issued 1,000,000 shares of common stock to the shareholders of "
+            "Beta Labs, Inc., John Smith and Jane Doe, as consideration for all of the outstanding shares of Beta Labs, "
+            "Inc.")
+    assert purchasers(text) == ["John Smith", "Jane Doe"]
+
+
+def test_sellers_of_an_acquired_business_and_lenders_named_after_from() -> None:
+    acquisition = ("Item 2.01.\n\nOn May 1, 2023, the Company issued 1,000,000 shares of its common stock in the "
+                   "acquisition of all of the outstanding shares of Beta Labs, Inc. from John Smith and Jane Doe.")
+    loan = ("Item 2.03.\n\nOn May 1, 2023, the Company issued a promissory note in the principal amount of $500,000 to "
+            "evidence a loan of $500,000 from Alpha Lending LLC.")
+    assert purchasers(acquisition) == ["John Smith", "Jane Doe"]
+    assert purchasers(loan) == ["Alpha Lending LLC"]
+
+
 def test_the_registrants_sponsor_is_not_the_registrant() -> None:
     text = ("Item 2.03.\n\nOn January 2, 2020, Lambda Acquisition Corporation (the \"Company\") issued an unsecured "
             "promissory note in the principal amount of $1,500,000 to Lambda Acquisition Holdings LLC (the \"Sponsor\").")
