@@ -1867,13 +1867,16 @@ def _set_purchasers(tx: Transaction, draft: _Draft, company_name: str | None, te
     Grammar (the rules read the deal's own sentences; short names defined anywhere in the filing are
     looked up): 'issued/sold ... to LIST'; 'entered into a securities purchase (subscription, exchange,
     investment) agreement with LIST'; 'agreement ... among the Company, LIST'; 'LIST (has) agreed to
-    purchase / purchased / subscribed for ... shares'; 'purchased by LIST'; 'Mr. NAME purchased';
-    'the stockholders of T received ... shares' with T's holders named elsewhere ('T and its sole
-    stockholder, NAME'). A LIST item is a company or fund name ending in a legal or fund suffix, a
-    person's name, a short name the filing defines for either ('(the "Sponsor")', '(collectively, the
+    purchase / purchased / subscribed for ... shares'; 'purchased by LIST'; 'acquisition of ... from LIST'
+    and 'loan ... from LIST'; 'Mr. NAME purchased'; 'the stockholders of T received ... shares' with T's
+    holders named elsewhere ('T and its sole stockholder, NAME'). A role or group may come before the
+    list ('to the Company's sponsor, X', 'to the shareholders of T, X and Y', 'to certain investors,
+    including X'). A LIST item is a company or fund name ending in a legal or fund suffix, a person's
+    name, a short name the filing defines for either ('(the "Sponsor")', '(collectively, the
     "Purchasers")'), or a capitalised name listed beside such names. Left out: the registrant,
-    intermediaries ('as placement agent', '(the "Underwriters")'), and funds named only through their
-    manager or affiliate ('certain funds managed by X'); 'X and certain of its affiliates' names X."""
+    intermediaries ('as placement agent', '(the "Underwriters")', ', the placement agent,'), payees of
+    fees, and funds named only through their manager or affiliate ('certain funds managed by X');
+    'X and certain of its affiliates' names X."""
     terms = _Lazy(lambda: _party_terms(text, company_name))
     found: list[tuple[int, str, int, int]] = []  # (where the deal names it, name, evidence span)
     for s in draft.sentences:
@@ -1924,7 +1927,6 @@ def _list_ending(text: str, end: int, span: int = 300, pattern: re.Pattern[str] 
 _PERSON_NAME = re.compile(
     r"(?:(?:Mr|Ms|Mrs|Dr)\.\s+)?[A-Z][a-z]+(?:\s+(?:[A-Z]\.|[A-Z][a-z]+|\([A-Z][a-z]+\))){0,2}"
     r"\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:,?\s+(?:Jr|Sr)\.?|,?\s+I{2,3}|,?\s+IV)?")
-_TITLED_PERSON = re.compile(r"(?:Mr|Ms|Mrs|Dr)\.\s+[A-Z]")
 # Capitalised words of filings that are not parts of a person's name.
 _NOT_NAME_WORDS = frozenset("""
     Act Agreement Agreements Amendment Annual April Association August Avenue Bank Board Business Capital Certificate
@@ -1979,6 +1981,11 @@ _FROM_SELLER = re.compile(r"\b(?:acquired?|acquisition\s+of|borrowed|loans?|adva
                           r"investment|funding))\b(?:[^.;]|\.(?!\s+[A-Z])){0,150}?\bfrom\s+")
 _BY_BUYER = re.compile(r"\b(?:purchased|acquired|subscribed(?:\s+for)?|bought)\s+by\s+")
 _TO_BUYER = re.compile(r"\bto\s+")
+# 'pursuant to', 'subject to', 'paid to X a fee', 'transferred to X': a 'to' that does not name a buyer
+_NOT_A_SALE_TO = re.compile(
+    r"\b(?:prior|pursuant|according|due|relating|related|subject|similar|equal|up|compared|addition|respect)\s*$|"
+    r"\b(?:pa(?:y|id|yable|yment)|fees?|commissions?|reimburse\w*|expenses|granted|assigned|transferred|distributed|"
+    r"provided|sent|furnished|announced|disclosed|reported|filed|submitted|referred|applicable)\b[^,;]{0,60}$", re.I)
 _WITH_BUYER = re.compile(r"\bwith\s+")
 _AMONG = re.compile(r"\b(?:by\s+and\s+)?(?:among|between)\s+")
 
@@ -2062,7 +2069,7 @@ def _head_before(text: str, at: int) -> tuple[str, int, int] | None:
         return None
     raw = m.group(1)
     # the run may start with sentence words ('On', 'As') or titles: keep the name's own words
-    for k in range(8):
+    for _ in range(8):
         item = _clean_item(raw)
         if _is_entity(item) or _is_person(item):
             lead = raw.find(item)
@@ -2198,8 +2205,8 @@ def _purchasers_in(sentence: str, terms: _Lazy, company_name: str | None) -> lis
     for m in _TO_BUYER.finditer(masked):
         clause = masked[max(0, m.start() - 200):m.start()]
         clause = re.split(r"[;]|\.\s", clause)[-1]
-        if not _SALE_CUE.search(clause) or re.search(r"\b(?:prior|pursuant|according|due|relating|related|subject|"
-                                                        r"similar|equal|up|compared|addition|respect)\s*$", clause, re.I):
+        cues = list(_SALE_CUE.finditer(clause))
+        if not cues or _NOT_A_SALE_TO.search(clause, cues[-1].end()):  # judged after the last sale word
             continue
         if intermediary and re.search(r"underwrit|over-?allotment", clause[-80:], re.I):
             continue

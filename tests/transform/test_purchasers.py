@@ -179,6 +179,13 @@ def test_a_placement_agent_named_with_its_role_as_an_appositive() -> None:
     assert purchasers(text) == ["Alpha Fund LP"]
 
 
+def test_the_payee_of_a_fee_is_not_a_purchaser() -> None:
+    text = ("Item 3.02.\n\nOn May 1, 2023, the Company sold 1,000,000 shares of common stock at $1.00 per share in a "
+            "private placement to accredited investors and paid to Spartan Capital Securities LLC a cash fee of "
+            "$70,000 in connection with the sale.")
+    assert purchasers(text) == []
+
+
 def test_funds_named_only_through_their_manager_are_unnamed() -> None:
     text = ("Item 1.01.\n\nOn January 13, 2020, the Company entered into subscription agreements with certain "
             "investment funds affiliated with or managed by Alpha Capital Management, L.P. and Beta Advisors LLC "
