@@ -1937,7 +1937,10 @@ _NOT_NAME_WORDS = frozenset("""
     Officer Operating Partners Placement Plan Preferred President Private Promissory Public Purchase Purchaser
     Purchasers Registrant Registration Regulation Rights Rule Secretary Section Secured Securities Senior September
     Series Share Shares Sponsor State States Statement Stock Street Subscription Subordinated Term Treasurer
-    Trust Unit Units United Vice Warrant Warrants York
+    Trust Unit Units United Vice Warrant Warrants York Qualified Institutional Buyer Buyers Accredited Holder Holders
+    Lender Lenders Persons Stockholder Stockholders Shareholder Shareholders Seller Sellers Member Members Noteholders
+    Subscriber Subscribers Participants Employees Consultants Affiliates Agent Agents Underwriter Underwriters
+    Representative Representatives Selling Permitted Transferees Approval Conditions Court Bankruptcy Plan Debtors
 """.split())
 # Defined short names that are roles, not buyers (or the registrant itself).
 _ROLE_TERM = re.compile(

@@ -208,7 +208,8 @@ def test_the_issuer_of_exchanged_notes_is_not_a_purchaser() -> None:
     assert purchasers(text) == []
 
 
-@pytest.mark.parametrize("name", ["Common Stock", "Section 4", "Purchase Agreement", "Nasdaq Capital Market"])
+@pytest.mark.parametrize("name", ["Common Stock", "Section 4", "Purchase Agreement", "Nasdaq Capital Market",
+                                  "Qualified Institutional Buyers", "Accredited Investors"])
 def test_capitalised_words_after_to_are_not_names(name: str) -> None:
     text = (f"Item 3.02.\n\nOn January 4, 2021, Acme Corp sold 500,000 shares of common stock at $2.00 per share to "
             f"{name} in a private placement.")
