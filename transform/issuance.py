@@ -558,7 +558,8 @@ _CLOSING_WORDS = re.compile(
 _ENTITY_SUFFIX = re.compile(
     r"(?:Inc\.?|Incorporated|Ltd\.?|Limited|LLC|L\.L\.C\.|L\.P\.|LP|Co\.|Corp\.?|Corporation|Company|Fund|Trust|"
     r"Partners|Partnership|Capital|Holdings|plc|AG|S\.A\.|N\.V\.|GmbH|Portfolio|Syndicate|LLP|L\.L\.P\.|Associates|"
-    r"Bank|Foundation|Ventures|Investments|Advisors|Treasury)$"
+    r"Bank|Foundation|Ventures|Investments|Advisors|Treasury|INC\.?|LTD\.?|CORP\.?|CORPORATION|LIMITED|COMPANY|"
+    r"FUND|TRUST|PARTNERS|HOLDINGS|CO\.)$"
 )
 _NOT_PURCHASER = re.compile(
     r"^(?:the|The|Company|Registrant|Securities|Commission|Exchange|Act|Nasdaq|NASDAQ|NYSE|Form|Item|Exhibit|Section|"
@@ -1899,7 +1900,7 @@ def _set_purchasers(tx: Transaction, draft: _Draft, company_name: str | None, te
 
 # A word of a name: 'Castle', 'VIII', '2176423', 'Multi-Cinema', 'H.C.', 'O'Brien', '&'.
 _NW = r"(?:[A-Z0-9][\w.&'’/-]*|&)"
-_CORP_SUFFIX = (r"(?:Inc|Incorporated|Ltd|Limited|LLC|L\.L\.C|L\.P|LP|LLP|Co|Corp|Corporation|N\.A|plc|PLC|S\.A|"
+_CORP_SUFFIX = (r"(?:Inc|INC|Incorporated|Ltd|LTD|Limited|LLC|L\.L\.C|L\.P|LP|LLP|Co|CO|Corp|CORP|Corporation|N\.A|plc|PLC|S\.A|"
                 r"N\.V|B\.V|AG|GmbH|SE|S\.a\.r\.l|Jr|Sr)\b\.?")
 # One list item: 'Warburg Pincus Private Equity VIII, L.P.', 'the Sponsor', 'Mr. John E. (Jack) Feltl'.
 _ITEM = (rf"(?:(?:each|both|all)\s+of\s+)?(?:the\s+)?(?:(?:Mr|Ms|Mrs|Dr)\.\s+)?"
@@ -2025,7 +2026,7 @@ def _clean_item(item: str) -> str:
     item = re.sub(r"^(?:(?:each|both|all)\s+of\s+)?(?:the\s+)?", "", item.strip())
     item = re.split(r"(?<=[a-z]{2}\.)\s+(?=[A-Z])", item)[0]  # 'Cooper. The stockholders': the sentence ended
     item = item.rstrip(" ,;:")
-    if item.endswith(".") and not re.search(r"(?:\b(?:Inc|Ltd|Co|Corp|Jr|Sr)|\b[A-Z](?:\.[A-Z])*)\.$", item):
+    if item.endswith(".") and not re.search(r"(?:\b(?:Inc|INC|Ltd|LTD|Co|CO|Corp|CORP|Jr|Sr)|\b[A-Z](?:\.[A-Z])*)\.$", item):
         item = item[:-1]
     return item
 

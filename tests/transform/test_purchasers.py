@@ -37,6 +37,12 @@ def test_sold_to_a_list_of_funds_with_their_suffixes() -> None:
     assert purchasers(text) == ["Alpha Fund LP", "Beta Capital, LLC", "Gamma Partners, L.P."]
 
 
+def test_a_name_in_capitals_with_its_suffix() -> None:
+    text = ("ITEM 5. OTHER EVENTS\n\nOn March 9, 2001, the Registrant issued 1,250,000 shares of common stock to IAT "
+            "REINSURANCE SYNDICATE LTD. for aggregate consideration of $5,000,000.")
+    assert purchasers(text) == ["IAT REINSURANCE SYNDICATE LTD."]
+
+
 def test_agreement_with_each_of_and_a_collective_defined_term() -> None:
     text = ("Item 1.01.\n\nOn March 14, 2022, the Company entered into subscription agreements with each of Delta "
             "Cinemas, Inc. (\"Delta\") and 1234567 Ontario Limited, an entity affiliated with John Doe (\"Ontario\" and "
