@@ -1985,6 +1985,10 @@ _FROM_SELLER = re.compile(r"\b(?:acquired?|acquisition\s+of|borrowed|loans?|adva
                           r"investment|funding))\b(?:[^.;]|\.(?!\s+[A-Z])){0,150}?\bfrom\s+")
 _BY_BUYER = re.compile(r"\b(?:purchased|acquired|subscribed(?:\s+for)?|bought)\s+by\s+")
 _TO_BUYER = re.compile(r"\bto\s+")
+# 'cash payments to X ... in exchange for the issuance of 275,000 shares': the creditor takes the shares
+_OWED_TO = re.compile(r"\b(?:payments?|amounts?|obligations?|balances?|owed|owing|due|payable|indebtedness|debts?)\s*$", re.I)
+_SETTLED_BY_ISSUANCE = re.compile(r"\bin\s+(?:consideration\s+and\s+)?(?:exchange|satisfaction|settlement)\s+(?:for|of)\s+"
+                                  r"(?:the\s+)?(?:issuance|shares|\d[\d,.]*\s+shares)", re.I)
 # 'pursuant to', 'subject to', 'paid to X a fee', 'transferred to X': a 'to' that does not name a buyer
 _NOT_A_SALE_TO = re.compile(
     r"\b(?:prior|pursuant|according|due|relating|related|subject|similar|equal|up|compared|addition|respect)\s*$|"
@@ -2210,7 +2214,8 @@ def _purchasers_in(sentence: str, terms: _Lazy, company_name: str | None) -> lis
         clause = masked[max(0, m.start() - 200):m.start()]
         clause = re.split(r"[;]|\.\s", clause)[-1]
         cues = list(_SALE_CUE.finditer(clause))
-        if not cues or _NOT_A_SALE_TO.search(clause, cues[-1].end()):  # judged after the last sale word
+        settled = _OWED_TO.search(clause) and _SETTLED_BY_ISSUANCE.search(masked, m.end())
+        if not settled and (not cues or _NOT_A_SALE_TO.search(clause, cues[-1].end())):  # judged after the last sale word
             continue
         if intermediary and re.search(r"underwrit|over-?allotment", clause[-80:], re.I):
             continue

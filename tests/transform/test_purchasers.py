@@ -122,6 +122,14 @@ def test_sellers_of_an_acquired_business_and_lenders_named_after_from() -> None:
     assert purchasers(loan) == ["Alpha Lending LLC"]
 
 
+def test_a_creditor_whose_claim_is_settled_by_the_issuance() -> None:
+    text = ("Item 3.02.\n\nOn October 6, 2021, the Company entered into a consulting agreement with Randy Smith "
+            "(\"Smith\"). Remaining unpaid cash payments to Smith in the aggregate amount of $662,500 will be "
+            "terminated in exchange for the issuance of an aggregate of up to 275,000 shares of Company common stock "
+            "in a private placement under Section 4(a)(2) of the Securities Act.")
+    assert purchasers(text) == ["Randy Smith"]
+
+
 def test_the_registrants_sponsor_is_not_the_registrant() -> None:
     text = ("Item 2.03.\n\nOn January 2, 2020, Lambda Acquisition Corporation (the \"Company\") issued an unsecured "
             "promissory note in the principal amount of $1,500,000 to Lambda Acquisition Holdings LLC (the \"Sponsor\").")
