@@ -559,8 +559,8 @@ _ENTITY_SUFFIX = re.compile(
     r"(?:Inc\.?|Incorporated|Ltd\.?|Limited|LLC|L\.L\.C\.|L\.P\.|LP|Co\.|Corp\.?|Corporation|Company|Fund|Trust|"
     r"Partners|Partnership|Capital|Holdings|plc|AG|S\.A\.|N\.V\.|GmbH|Portfolio|Syndicate|LLP|L\.L\.P\.|Associates|"
     r"Bank|Foundation|Ventures|Investments|Advisors|Treasury|INC\.?|LTD\.?|CORP\.?|CORPORATION|LIMITED|COMPANY|"
-    r"FUND|TRUST|PARTNERS|HOLDINGS|CO\.)$"
-)
+    r"FUND|TRUST|PARTNERS|HOLDINGS|CO\.|(?:Fund|Partners|Capital|Holdings|Trust|Ventures|Investments)\s+(?:[IVX]{1,5}|\d{1,3}))$"
+)  # 'Alpha Opportunity Fund II': a fund's series number after its suffix word
 _NOT_PURCHASER = re.compile(
     r"^(?:the|The|Company|Registrant|Securities|Commission|Exchange|Act|Nasdaq|NASDAQ|NYSE|Form|Item|Exhibit|Section|"
     r"Rule|Regulation|Agreement|Purchase|Underwriters?|Trustee|Current|Registration)\b"

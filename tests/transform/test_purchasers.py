@@ -37,6 +37,12 @@ def test_sold_to_a_list_of_funds_with_their_suffixes() -> None:
     assert purchasers(text) == ["Alpha Fund LP", "Beta Capital, LLC", "Gamma Partners, L.P."]
 
 
+def test_a_fund_with_its_series_number() -> None:
+    text = ("Item 3.02.\n\nOn January 4, 2021, Acme Corp sold 500,000 shares of common stock at $2.00 per share to "
+            "Alpha Opportunity Fund II in a private placement under Section 4(a)(2).")
+    assert purchasers(text) == ["Alpha Opportunity Fund II"]
+
+
 def test_a_name_in_capitals_with_its_suffix() -> None:
     text = ("ITEM 5. OTHER EVENTS\n\nOn March 9, 2001, the Registrant issued 1,250,000 shares of common stock to IAT "
             "REINSURANCE SYNDICATE LTD. for aggregate consideration of $5,000,000.")
