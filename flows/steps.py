@@ -11,7 +11,6 @@ import json
 import os
 from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from edgar8k.extract.edgar_index import IndexEntry, business_days, last_business_days
@@ -74,15 +73,6 @@ def fetch_and_process(entry: IndexEntry, client: EdgarClient, store: RawStore) -
         return failed_filing_row(meta_for(entry, None, client), "fetch_error", f"fetch_error: {e}"), []
     result = process_submission(record.data, meta_for(entry, record, client))
     return result.filing, result.issuances
-
-
-def process_entries(day: dt.date, entries: list[IndexEntry], client: EdgarClient, store: RawStore,
-                    workers: int, result: BatchResult, progress: Any = None) -> None:
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="fetch") as pool:
-        for filing, issuances in pool.map(lambda e: fetch_and_process(e, client, store), entries):
-            result.add(day, filing, issuances)
-            if progress is not None:
-                progress.advance(filings=1)
 
 
 def done_accessions(out: str, years: Iterable[int]) -> set[str]:
