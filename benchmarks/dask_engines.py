@@ -32,7 +32,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -41,6 +40,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
+
+from run import PrefectServer, RssSampler  # noqa: E402 - benchmarks/ is on the path only from here
 
 ENGINES = ("pool", "dask", "prefect-dask")
 
@@ -64,78 +65,6 @@ def make_raw_store(n: int, tmp: Path) -> Path:
             store.put(p.stem, p.read_bytes(), f"https://www.sec.gov/{p.relative_to(tmp / 'mirror').as_posix()}")
     print(f"raw store {raw}: {len(seen):,} filings ({info.summary()['total_mb']} MB of submissions)", flush=True)
     return raw
-
-
-class TreeSampler:
-    """Peak RSS of a process tree (sum) and of each process in it, sampled every `interval` seconds."""
-
-    def __init__(self, pid: int, interval: float = 0.25):
-        import psutil
-
-        self.proc = psutil.Process(pid)
-        self.interval = interval
-        self.samples: list[tuple[float, int]] = []
-        self.peaks: dict[int, tuple[int, str]] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self.t0 = time.monotonic()
-
-    def __enter__(self) -> "TreeSampler":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    @staticmethod
-    def _role(p: Any) -> str:
-        with contextlib.suppress(Exception):
-            cmd = " ".join(p.cmdline())
-            if "resource_tracker" in cmd:
-                return "resource tracker"
-            if "spawn_main" in cmd:
-                return "spawned worker"
-            if "forkserver" in cmd:
-                return "forkserver"
-            return "main" if p.pid == os.getpid() else (cmd[:60] or "?")
-        return "?"
-
-    def _run(self) -> None:
-        import psutil
-
-        roles: dict[int, str] = {}
-        while not self._stop.is_set():
-            try:
-                procs = [self.proc, *self.proc.children(recursive=True)]
-            except psutil.Error:
-                break
-            total = 0
-            for p in procs:
-                try:
-                    rss = p.memory_info().rss
-                except psutil.Error:
-                    continue
-                total += rss
-                if p.pid not in roles:
-                    roles[p.pid] = "main" if p.pid == self.proc.pid else self._role(p)
-                if rss > self.peaks.get(p.pid, (0, ""))[0]:
-                    self.peaks[p.pid] = (rss, roles[p.pid])
-            self.samples.append((time.monotonic() - self.t0, total))
-            self._stop.wait(self.interval)
-
-    def summary(self) -> dict[str, Any]:
-        if not self.samples:
-            return {}
-        mb = lambda b: round(b / 1e6)  # noqa: E731
-        end = self.samples[-1][0]
-        q1 = [r for t, r in self.samples if t <= end / 4] or [self.samples[0][1]]
-        q4 = [r for t, r in self.samples if t >= 3 * end / 4] or [self.samples[-1][1]]
-        per = sorted(self.peaks.items(), key=lambda kv: kv[1][0], reverse=True)
-        return {"tree_peak_mb": mb(max(r for _, r in self.samples)),
-                "first_quarter_peak_mb": mb(max(q1)), "last_quarter_peak_mb": mb(max(q4)),
-                "per_process_peak_mb": [f"{role} {mb(rss)}" for _, (rss, role) in per if rss > 5e6],
-                "samples": len(self.samples)}
 
 
 def task_run_count(api_url: str) -> int | None:
@@ -165,7 +94,7 @@ def run_engine(engine: str, raw: Path, out: Path, workers: int, batch: int | Non
     t0 = time.monotonic()
     with open(log, "wb") as f:
         proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=f, stderr=subprocess.STDOUT, start_new_session=True)
-        with TreeSampler(proc.pid) as sampler:
+        with RssSampler(proc.pid) as sampler:
             try:
                 proc.wait(timeout)
                 timed_out = False
@@ -209,8 +138,6 @@ def main(argv: list[str] | None = None) -> int:
     if a.child:
         return child(a.child, a.raw, a.out, a.workers, a.batch_filings)
 
-    from run import PrefectServer
-
     tmp = Path(tempfile.mkdtemp(prefix="edgar8k-dask-engines-"))
     server = PrefectServer(tmp / "prefect-home")
     rows: list[dict[str, Any]] = []
@@ -244,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         print(f"{r['engine']:13} {'yes' if r['completed'] else 'NO':5} {r['wall_seconds']:7} "
               f"{r['flow_seconds'] or '-':>7} {r['filings_per_s'] or '-':>9} {r['task_runs'] if r['task_runs'] is not None else '-':>9} "
-              f"{r.get('tree_peak_mb', '-'):>12} {str(r.get('first_quarter_peak_mb')) + '/' + str(r.get('last_quarter_peak_mb')):>13}  "
+              f"{r.get('peak_rss_mb', '-'):>12} {str(r.get('first_quarter_peak_mb')) + '/' + str(r.get('last_quarter_peak_mb')):>13}  "
               f"{', '.join(r.get('per_process_peak_mb', []))}")
     if a.json:
         a.json.write_text(json.dumps(rows, indent=2))

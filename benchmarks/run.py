@@ -120,6 +120,7 @@ class RssSampler:
         self.proc = psutil.Process(pid)
         self.interval = interval
         self.samples: list[tuple[float, int, int]] = []  # (t, tree rss, main rss)
+        self.peaks: dict[int, tuple[int, str]] = {}  # pid -> (peak rss, role)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="rss-sampler")
         self.t0 = time.monotonic()
@@ -139,13 +140,23 @@ class RssSampler:
             try:
                 main = self.proc.memory_info().rss
                 tree = main
+                self._peak(self.proc, main)
                 for c in self.proc.children(recursive=True):
                     with contextlib.suppress(psutil.Error):
-                        tree += c.memory_info().rss
+                        rss = c.memory_info().rss
+                        tree += rss
+                        self._peak(c, rss)
                 self.samples.append((time.monotonic() - self.t0, tree, main))
             except psutil.Error:
                 break
             self._stop.wait(self.interval)
+
+    def _peak(self, p: Any, rss: int) -> None:
+        known = self.peaks.get(p.pid)
+        if known is None:
+            known = self.peaks[p.pid] = (rss, "main" if p.pid == self.proc.pid else _role(p))
+        if rss > known[0]:
+            self.peaks[p.pid] = (rss, known[1])
 
     def summary(self) -> dict[str, Any]:
         if not self.samples:
@@ -158,11 +169,25 @@ class RssSampler:
             return round(v / 2**20, 1)
 
         first, last = max(s[1] for s in q1), max(s[1] for s in q4)
+        per = sorted(self.peaks.values(), reverse=True)
         return {"samples": len(self.samples), "peak_rss_mb": mb(max(s[1] for s in self.samples)),
+                "per_process_peak_mb": [f"{role} {mb(rss)}" for rss, role in per if rss > 5 * 2**20],
                 "peak_main_rss_mb": mb(max(s[2] for s in self.samples)),
                 "first_quarter_peak_mb": mb(first), "last_quarter_peak_mb": mb(last),
                 "last_over_first": round(last / first, 3) if first else None,
                 "timeline_mb": [[round(t, 1), mb(r)] for t, r, _ in self.samples[:: max(1, len(self.samples) // 40)]]}
+
+
+def _role(p: Any) -> str:
+    """What a child process is, for the per-process peaks."""
+    with contextlib.suppress(Exception):
+        cmd = " ".join(p.cmdline())
+        for marker, role in (("resource_tracker", "resource tracker"), ("spawn_main", "spawned worker"),
+                             ("forkserver", "forkserver")):
+            if marker in cmd:
+                return role
+        return cmd[:60] or "?"
+    return "?"
 
 
 def free_port() -> int:
