@@ -260,14 +260,14 @@ _SUBSIDIARY_BY = (  # 'offering of ... by X, an indirect wholly-owned subsidiary
 _SUBSIDIARY_OF = (  # 'a subsidiary of X, closed ...'
     r"\b(?:an?|its)\s+(?:(?:indirect|direct|wholly[- ]owned|majority[- ]owned)\s+)*subsidiary\s+of\s+[^;]{0,80}?,\s+"
     r"(?:closed|completed|priced|issued|sold)\b")
-_SUBSIDIARY_ISSUER = re.compile(_SUBSIDIARY_BY + "|" + _SUBSIDIARY_OF, re.IGNORECASE)
 _SUBSIDIARY_BY_RE = re.compile(_SUBSIDIARY_BY, re.IGNORECASE)
 _SUBSIDIARY_OF_RE = re.compile(_SUBSIDIARY_OF, re.IGNORECASE)
 _SPACED_OF = re.compile(r"\s+of\s+", re.IGNORECASE)
 
 
 def _subsidiary_issuer(text: str, folded: str) -> bool:
-    """bool(_SUBSIDIARY_ISSUER.search(text)), folded = _folded(text). The pattern has no literal prefix
+    """bool(re.search(_SUBSIDIARY_BY + "|" + _SUBSIDIARY_OF, text, re.I)), folded = _folded(text) (a
+    test holds that reference). The pattern has no literal prefix
     and a whole item is long, so each alternative is tried only where it can begin: the first
     alternative where one of its opening words stands, the second only when 'subsidiary of' occurs."""
     if "subsidiary" not in folded:

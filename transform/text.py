@@ -58,8 +58,6 @@ _HTML_START = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?<(?:!doctype\s+html|html)[\s>]
 
 _PARA_MARK = "\x01"
 _LINE_MARK = "\x02"
-_PARA_RUN = re.compile(r"[ \x02]*\x01[ \x01\x02]*")
-_LINE_RUN = re.compile(r" *\x02[ \x02]*")
 _BLANK_LINE = re.compile(r"\n[ \t\r]*\n\s*")
 
 
@@ -197,8 +195,8 @@ def _finish(parts: list[str]) -> str:
     """Marks to newlines, whitespace collapsed, at most one blank line between paragraphs.
 
     Done as whole-string passes rather than per line: the walk yields tens of thousands of
-    pieces per large filing, and per-piece Python work was most of the cost. Same result as
-    _SPACES.sub(" "), then _PARA_RUN.sub("\n\n"), then _LINE_RUN.sub("\n"), in under half the time.
+    pieces per large filing, and per-piece Python work was most of the cost. Same result as three
+    regex passes (tests/transform/test_text.py holds them as the reference), in under half the time.
     """
     return normalize_chars(_marks_to_newlines(_collapse_spaces("".join(parts))).strip())
 
@@ -226,9 +224,9 @@ _MARKS = re.compile(r"[\x01\x02][ \x01\x02]*")
 
 
 def _marks_to_newlines(s: str) -> str:
-    """_LINE_RUN.sub("\n", _PARA_RUN.sub("\n\n", s)) for s with no two spaces in a row: together
-    they turn each run of spaces and marks holding a mark into one blank line (a paragraph mark
-    among them) or one newline. The run is found from its first mark (a fast character-class scan)
+    """For s with no two spaces in a row: each run of spaces and marks holding a mark becomes one
+    blank line (a paragraph mark among them) or one newline, as the reference regex passes in
+    tests/transform/test_text.py do. The run is found from its first mark (a fast character-class scan)
     and takes the one space that can stand before it."""
     out: list[str] = []
     pos = 0

@@ -365,3 +365,25 @@ def test_public_float_price_is_not_an_offering_price() -> None:
     from edgar8k.transform.issuance import _is_negative
     assert _is_negative("As of March 6, 2026, the public float was $9,188,860, calculated based on 3,781,424 shares "
                         "of our outstanding common stock held by non-affiliates at a price of $2.43 per share.")
+
+
+def test_subsidiary_issuer_scan_equals_the_one_regex_search() -> None:
+    """_subsidiary_issuer tries each alternative only where it can begin; it must find exactly what
+    one search for the whole pattern finds, on random sentences built from the pattern's own words."""
+    import random
+    import re
+
+    from edgar8k.transform.issuance import _SUBSIDIARY_BY, _SUBSIDIARY_OF, _folded, _subsidiary_issuer
+
+    reference = re.compile(_SUBSIDIARY_BY + "|" + _SUBSIDIARY_OF, re.IGNORECASE)
+    words = ["offering", "Sale", "issuance", "notes", "note", "of", "the", "by", "issued by", "Acme Op",
+             "an", "its", "indirect", "wholly-owned", "Wholly Owned", "subsidiary", "SUBSIDIARY", "of", ",", ";",
+             "closed", "priced", "sold", "Company", "A", "İ"]
+    rng = random.Random(11)
+    found = 0
+    for _ in range(20_000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 14)))
+        want = bool(reference.search(text))
+        found += want
+        assert _subsidiary_issuer(text, _folded(text)) == want, text
+    assert found > 20, "the sentences must exercise the pattern"
