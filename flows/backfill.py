@@ -82,23 +82,18 @@ class _Planner:
     the current one is listed, so it runs while the current range is fetched; days are fed while fewer
     than a window's worth of filings is left ahead of the consumer, so the pool does not drain at a day
     or range boundary. At most one range is listed ahead, so memory does not grow with the run.
-
-    Feeding stops at a batch boundary until that batch is written (`batch_written`): a filing past an
-    unwritten batch is never fetched, so an interrupted run has stored little beyond what it wrote
-    (what tests/test_resilience.py relies on). With `batch_filings` at 5000 that costs the pool one
-    drain, for the length of one write, per 5000 filings.
+    Feeding goes on while a batch is written: an interrupted run may have stored up to a window of
+    filings past what it wrote, which a rerun reads from the raw store instead of fetching again.
     """
 
     def __init__(self, settings: Settings, client: EdgarClient, ranges: list[tuple[dt.date, dt.date]],
-                 today: dt.date | None, done: set[str], pipeline: FetchPipeline, progress: Progress, logger: Any):
+                 today: dt.date | None, pipeline: FetchPipeline, progress: Progress, logger: Any):
         self.settings, self.client, self.ranges, self.today = settings, client, ranges, today
-        self.done, self.pipeline, self.progress, self.logger = done, pipeline, progress, logger
+        self.pipeline, self.progress, self.logger = pipeline, progress, logger
         self.days: deque[_Day] = deque()  # listed, not yet consumed; the first `self.fed` are fed
         self.fed = 0
         self.listed = 0  # ranges listed
         self._listing: Any = None  # the PrefectFuture listing ranges[self.listed]
-        self._unbatched = 0  # filings fed since the last batch boundary
-        self._hold = False
 
     def _submit_listing(self) -> None:
         if self.listed < len(self.ranges):
@@ -118,10 +113,13 @@ class _Planner:
                          len(by_day), self.listed + 1, len(self.ranges))
         self.listed += 1
         self._submit_listing()
+        # Filings this extractor version already wrote are skipped: a rerun after an interruption
+        # does only the remaining work (a changed extractor is applied to history by `reprocess`).
+        done = steps.done_accessions(self.settings.out, lo, hi) if entries else set()
         done_through = lo - dt.timedelta(days=1)
         for day, es in by_day.items():
             n = len(business_days(done_through + dt.timedelta(days=1), day))
-            self.days.append(_Day(day, len(es), [e for e in es if e.accession_number not in self.done], n))
+            self.days.append(_Day(day, len(es), [e for e in es if e.accession_number not in done], n))
             done_through = max(done_through, day)
         tail = len(business_days(done_through + dt.timedelta(days=1), hi))
         if by_day:
@@ -137,9 +135,6 @@ class _Planner:
         d = self.days[self.fed]
         self.pipeline.feed(d.todo)
         self.fed += 1
-        self._unbatched += len(d.todo)
-        if self._unbatched >= self.settings.batch_filings:  # the consumer writes a batch after this day
-            self._hold, self._unbatched = True, 0
         return True
 
     def next_day(self) -> _Day | None:
@@ -148,12 +143,9 @@ class _Planner:
             return None
         d = self.days.popleft()
         self.fed -= 1
-        while not self._hold and self.pipeline.backlog - len(d.todo) < self.pipeline.window and self._feed_one():
+        while self.pipeline.backlog - len(d.todo) < self.pipeline.window and self._feed_one():
             pass
         return d
-
-    def batch_written(self) -> None:
-        self._hold = False
 
 
 def run_ranges(settings: Settings, ranges: list[tuple[dt.date, dt.date]], flow_name: str,
@@ -173,14 +165,10 @@ def run_ranges(settings: Settings, ranges: list[tuple[dt.date, dt.date]], flow_n
     total = steps.BatchResult()
     progress = Progress(flow_name, total_days=sum(len(business_days(lo, hi)) for lo, hi in ranges), total_filings=0)
     with output_lock(settings.out):
-        # Filings this extractor version already wrote are skipped: a rerun after an interruption
-        # does only the remaining work (a changed extractor is applied to history by `reprocess`).
-        done = steps.done_accessions(settings.out, range(ranges[0][0].year, ranges[-1][1].year + 1)) \
-            if ranges else set()
         batch = steps.BatchResult()
         try:
             with FetchPipeline(lambda e: steps.fetch_and_process(e, client, store), settings.workers) as pipeline:
-                planner = _Planner(settings, client, ranges, today, done, pipeline, progress, logger)
+                planner = _Planner(settings, client, ranges, today, pipeline, progress, logger)
                 last_day = ranges[-1][1] if ranges else None
                 while (d := planner.next_day()) is not None:
                     total.counts["already_done"] += d.listed - len(d.todo)
@@ -192,7 +180,6 @@ def run_ranges(settings: Settings, ranges: list[tuple[dt.date, dt.date]], flow_n
                         write_batch_task(batch, settings.out, d.day)
                         steps.merge(total, batch, rows=False)
                         batch = steps.BatchResult()
-                        planner.batch_written()
             if batch.filings:
                 write_batch_task(batch, settings.out, last_day)
                 steps.merge(total, batch, rows=False)

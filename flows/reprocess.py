@@ -237,10 +237,15 @@ class Plan:
 
 
 def plan(raw: str, out: str, start: dt.date | None, end: dt.date | None) -> Plan:
-    """The stored accessions that may fall in the range, and what the output already knows of them."""
+    """The stored accessions that may fall in the range, and what the output already knows of them.
+
+    Filings the output knows come first, in filing-date order, so a write batch touches a month file
+    or two rather than every month of every year (each touched file is read and rewritten)."""
     accs = steps.candidate_accessions(RawStore(raw).iter_accessions(), start, end)
     years = range(start.year - 1, end.year + 2) if start and end else None
-    return Plan(accs, steps.known_filings(out, years))
+    known = steps.known_filings(out, years)
+    accs.sort(key=lambda a: (a not in known, known[a].filing_date if a in known else dt.date.min, a))
+    return Plan(accs, known)
 
 
 def chunks(items: list[str], size: int) -> Iterator[list[str]]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from edgar8k.extract.raw_store import RawRecord, RawStore
+from edgar8k.memory import release_free_memory
 from edgar8k.transform.model import ParseError
 from edgar8k.transform.records import FilingMeta, process_submission
 from edgar8k.transform.sgml import parse_submission
@@ -86,6 +87,7 @@ def reprocess_chunk(raw_root: str, accessions: list[str], known: dict[str, Known
                     start: dt.date | None, end: dt.date | None) -> BatchResult:
     """Process stored submissions with the current extractor: the unit of work sent to a process or a
     Dask worker (plain arguments, so it pickles by reference)."""
+    release_free_memory()  # what the previous chunk freed, now that its rows went back to the parent
     store = RawStore(raw_root)
     result = BatchResult()
     for acc in accessions:

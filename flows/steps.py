@@ -19,6 +19,7 @@ from edgar8k.extract.raw_store import RawRecord, RawStore
 from edgar8k.extract.submissions import fetch_submission
 from edgar8k.flows.reprocess_worker import BatchResult, KnownFiling  # noqa: F401 - re-exported: every flow's types
 from edgar8k.load.parquet import resolve_fs, to_table, write_partitions
+from edgar8k.memory import release_free_memory
 from edgar8k.transform.records import FilingMeta, failed_filing_row, process_submission
 
 
@@ -75,17 +76,22 @@ def fetch_and_process(entry: IndexEntry, client: EdgarClient, store: RawStore) -
     return result.filing, result.issuances
 
 
-def done_accessions(out: str, years: Iterable[int]) -> set[str]:
-    """Filings in the output written by the current extractor version, fetched and stored (so not
-    fetch errors): what a rerun over the same days need not process again."""
+def done_accessions(out: str, lo: dt.date, hi: dt.date) -> set[str]:
+    """Filings filed from lo to hi that the output holds from the current extractor version, fetched
+    and stored (so not fetch errors): what a rerun over those days need not process again. Asked per
+    listed range, so a resumed backfill over decades holds one quarter's accessions, not all of them."""
     import pyarrow.compute as pc
 
-    from edgar8k.load.parquet import read_arrow
+    from edgar8k.load.parquet import dataset
+    from edgar8k.load.schema import PARTITION_COLUMN
     from edgar8k.transform.issuance import EXTRACTOR_VERSION
 
-    t = read_arrow("filings", out, years=years, columns=["accession_number", "status", "extractor_version"])
-    keep = pc.and_(pc.not_equal(t["status"], "fetch_error"), pc.equal(t["extractor_version"], EXTRACTOR_VERSION))
-    return set(t.filter(keep)["accession_number"].to_pylist())
+    date = pc.field("filing_date")
+    t = dataset("filings", out).to_table(
+        columns=["accession_number"],
+        filter=pc.field(PARTITION_COLUMN).isin(list(range(lo.year, hi.year + 1))) & (date >= lo) & (date <= hi)
+        & (pc.field("status") != "fetch_error") & (pc.field("extractor_version") == EXTRACTOR_VERSION))
+    return set(t["accession_number"].to_pylist())
 
 
 def fetch_error_days(out: str, years: Iterable[int]) -> list[dt.date]:
@@ -99,16 +105,17 @@ def fetch_error_days(out: str, years: Iterable[int]) -> list[dt.date]:
 
 
 def write_batch(result: BatchResult, out: str) -> dict[str, int]:
-    """Upsert a batch's rows; the filings written decide which issuance rows are replaced."""
+    """Upsert a batch's rows; the filings written decide which issuance rows are replaced.
+
+    Issuances are written first: a `filings` row is what marks a filing done (`done_accessions`), so
+    a run killed between the two tables redoes those filings instead of leaving them without their
+    issuance rows."""
     if not result.filings:
         return {"filings": 0, "issuances": 0}
-    by_year: dict[int, set[str]] = {}
-    for f in result.filings:
-        by_year.setdefault(f["filing_year"], set()).add(f["accession_number"])
-    filings = to_table("filings", result.filings)
-    issuances = to_table("issuances", result.issuances)
-    fstats = write_partitions("filings", filings, out, by_year)
-    istats = write_partitions("issuances", issuances, out, by_year)
+    written = {f["accession_number"]: f["filing_date"] for f in result.filings}
+    istats = write_partitions("issuances", to_table("issuances", result.issuances), out, written)
+    fstats = write_partitions("filings", to_table("filings", result.filings), out, written)
+    release_free_memory()
     return {"filings": fstats.rows_written, "issuances": istats.rows_written}
 
 

@@ -92,7 +92,8 @@ def render_markdown() -> str:
         "do not edit by hand. -->",
         "",
         f"Schema version {SCHEMA_VERSION}. Two tables, each a Hive-partitioned Parquet dataset under the "
-        f"output folder (`<out>/<table>/{PARTITION_COLUMN}=YYYY/part-0.parquet`). `{PARTITION_COLUMN}` lives "
+        f"output folder (`<out>/<table>/{PARTITION_COLUMN}=YYYY/part-MM.parquet`, one file per "
+        f"filing month). `{PARTITION_COLUMN}` lives "
         "in the folder name, not inside the files. Read them with `edgar8k.read_filings` / "
         "`edgar8k.read_issuances` (exact pyarrow dtypes, shown below) or `edgar8k.duckdb_connection`.",
         "",

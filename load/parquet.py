@@ -1,14 +1,22 @@
 """Hive-partitioned Parquet: validated, upserted by accession, swapped in atomically, byte-stable.
 
-Each `filing_year=YYYY` folder holds exactly one file, `part-0.parquet`. An upsert reads that file,
-drops every row of the filings being written, adds the new rows, sorts by the table's key and
-writes a temporary file that is then renamed over the old one: a reader sees the old partition or
-the new one, never half of either, and rerunning any range gives the same bytes.
+Each `filing_year=YYYY` folder holds one file per filing month, `part-MM.parquet`. An upsert reads
+the month files its filings fall in, drops every row of the filings being written, adds the new rows,
+sorts by the table's key and writes a temporary file that is then renamed over the old one: a reader
+sees the old file or the new one, never half of either, and rerunning any range gives the same bytes
+(a month file holds that month's rows, sorted, whatever batches wrote them).
+
+Month files, not one file per year: an upsert's cost and memory are those of one month (~6,000
+filings at EDGAR's busiest), not of the year so far, so a backfill's memory stays flat across a year
+and a nightly write does not rewrite the year (benchmarks/run.py: scale and write). Readers see the
+same Hive dataset either way. A year folder in the earlier one-file layout (`part-0.parquet`) is split
+into month files the first time a write touches that year.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import socket
@@ -27,7 +35,7 @@ import pyarrow.parquet as pq
 
 from edgar8k.load.schema import PARTITION_COLUMN, SORT_KEYS, TABLES, arrow_schema, file_schema
 
-PART_FILE = "part-0.parquet"
+LEGACY_PART_FILE = "part-0.parquet"  # the one-file-per-year layout before month files
 LOCK_FILE = "_edgar8k.lock"
 WRITE_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
@@ -106,36 +114,64 @@ class WriteStats:
     rows_replaced: int
 
 
-def write_partitions(table: str, new: pa.Table, out: str,
-                     accessions_by_year: Mapping[int, set[str]]) -> WriteStats:
-    """Upsert: in each year of `accessions_by_year`, replace those accessions' rows with `new`'s.
+def part_file(month: int) -> str:
+    """The file inside a year folder that holds one filing month's rows."""
+    return f"part-{month:02d}.parquet"
 
-    The accessions, not the new rows, decide what is replaced, so a filing that now yields no
-    issuance rows loses its old ones.
+
+def write_partitions(table: str, new: pa.Table, out: str, written: Mapping[str, dt.date]) -> WriteStats:
+    """Upsert: replace the rows of the filings in `written` (accession -> filing date) with `new`'s.
+
+    The filings written, not the new rows, decide what is replaced, so a filing that now yields no
+    issuance rows loses its old ones. Every file touched drops every accession written, so a filing
+    whose date moved between two months touched by the same write is not left in both.
     """
     fs, root = resolve_fs(out)
     base = f"{root}/{table}"
-    years = sorted(set(accessions_by_year) | set(new.column(PARTITION_COLUMN).to_pylist()))
+    dates = new.column("filing_date")
+    keys = sorted({(d.year, d.month) for d in written.values()}
+                  | {(y, m) for y, m in zip(pc.year(dates).to_pylist(), pc.month(dates).to_pylist())})
+    drop = pa.array(sorted(set(written) | set(new.column("accession_number").to_pylist())), pa.string())
     replaced = 0
-    written = 0
-    for year in years:
+    written_rows = 0
+    for year in sorted({y for y, _ in keys}):
         folder = f"{base}/{PARTITION_COLUMN}={year}"
-        final = f"{folder}/{PART_FILE}"
-        fresh = new.filter(pc.equal(new.column(PARTITION_COLUMN), pa.scalar(year, pa.int32())))
-        fresh = fresh.drop_columns([PARTITION_COLUMN])
-        old = _read_partition_file(fs, final, table)
-        if old is not None:
-            drop = pa.array(sorted(accessions_by_year.get(year, set()) | set(fresh.column("accession_number").to_pylist())),
-                            pa.string())
-            keep = pc.invert(pc.is_in(old.column("accession_number"), value_set=drop))
-            replaced += old.num_rows - pc.sum(keep.cast(pa.int64())).as_py()
-            merged = pa.concat_tables([old.filter(keep), fresh])
-        else:
-            merged = fresh
-        merged = merged.sort_by([(k, "ascending") for k in SORT_KEYS[table]])
-        _write_atomic(fs, folder, final, merged, table)
-        written += fresh.num_rows
-    return WriteStats(table, tuple(years), written, replaced)
+        _split_legacy(fs, folder, table)
+        in_year = new.filter(pc.equal(new.column(PARTITION_COLUMN), pa.scalar(year, pa.int32())))
+        in_year = in_year.drop_columns([PARTITION_COLUMN])
+        for month in sorted(m for y, m in keys if y == year):
+            final = f"{folder}/{part_file(month)}"
+            fresh = in_year.filter(pc.equal(pc.month(in_year.column("filing_date")), month))
+            old = _read_partition_file(fs, final, table)
+            if old is not None:
+                keep = pc.invert(pc.is_in(old.column("accession_number"), value_set=drop))
+                replaced += old.num_rows - pc.sum(keep.cast(pa.int64())).as_py()
+                merged = pa.concat_tables([old.filter(keep), fresh])
+            else:
+                merged = fresh
+            if merged.num_rows:
+                _write_atomic(fs, folder, final, merged.sort_by([(k, "ascending") for k in SORT_KEYS[table]]), table)
+            elif old is not None:
+                fs.delete_file(final)
+            written_rows += fresh.num_rows
+    return WriteStats(table, tuple(sorted({y for y, _ in keys})), written_rows, replaced)
+
+
+def _split_legacy(fs: pafs.FileSystem, folder: str, table: str) -> None:
+    """Move a year written in the one-file layout into month files, then remove the old file.
+
+    Interrupted before the removal, the next write splits the old file again over the month files it
+    had written (same rows, same bytes), so nothing is lost or duplicated once a write completes."""
+    legacy = f"{folder}/{LEGACY_PART_FILE}"
+    old = _read_partition_file(fs, legacy, table)
+    if old is None:
+        return
+    months = pc.month(old.column("filing_date"))
+    for month in sorted(set(months.to_pylist())):
+        part = old.filter(pc.equal(months, month))
+        _write_atomic(fs, folder, f"{folder}/{part_file(month)}",
+                      part.sort_by([(k, "ascending") for k in SORT_KEYS[table]]), table)
+    fs.delete_file(legacy)
 
 
 def _read_partition_file(fs: pafs.FileSystem, path: str, table: str) -> pa.Table | None:
@@ -150,7 +186,7 @@ def _write_atomic(fs: pafs.FileSystem, folder: str, final: str, data: pa.Table, 
     data = data.cast(file_schema(table))
     if isinstance(fs, pafs.LocalFileSystem):
         fs.create_dir(folder, recursive=True)
-        tmp = f"{folder}/.{PART_FILE}.{uuid.uuid4().hex}.tmp"
+        tmp = f"{folder}/.{final.rsplit('/', 1)[-1]}.{uuid.uuid4().hex}.tmp"
         try:
             pq.write_table(data, tmp, filesystem=fs, **WRITE_OPTIONS)
             os.replace(tmp, final)

@@ -16,7 +16,7 @@ import pytest
 
 import edgar8k
 from edgar8k import api
-from edgar8k.load.parquet import PART_FILE, to_table, write_partitions
+from edgar8k.load.parquet import to_table, write_partitions
 from edgar8k.load.schema import PARTITION_COLUMN, arrow_schema
 
 from tests.conftest import DEMO
@@ -42,11 +42,9 @@ def build_demo_output(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         issuances.append(i)
     fil = pd.concat(filings, ignore_index=True)
     iss = pd.concat(issuances, ignore_index=True)
-    by_year: dict[int, set[str]] = {}
-    for year, acc in zip(fil[PARTITION_COLUMN], fil["accession_number"]):
-        by_year.setdefault(int(year), set()).add(acc)
-    write_partitions("filings", to_table("filings", fil), str(out), by_year)
-    write_partitions("issuances", to_table("issuances", iss), str(out), by_year)
+    written = dict(zip(fil["accession_number"], fil["filing_date"]))
+    write_partitions("filings", to_table("filings", fil), str(out), written)
+    write_partitions("issuances", to_table("issuances", iss), str(out), written)
     return fil, iss
 
 
@@ -115,8 +113,8 @@ def test_duckdb_views_over_hive_partitions(demo_out: Path) -> None:
 def test_duckdb_and_pandas_keep_a_column_older_files_lack(tmp_path: Path) -> None:
     out = tmp_path / "drift"
     build_demo_output(out)
-    old = out / "issuances" / f"{PARTITION_COLUMN}=1997" / PART_FILE
-    pq.write_table(pq.read_table(old).drop_columns(["quality_flags"]), old)  # a file from before the column
+    for old in (out / "issuances" / f"{PARTITION_COLUMN}=1997").glob("*.parquet"):
+        pq.write_table(pq.read_table(old).drop_columns(["quality_flags"]), old)  # a file from before the column
     con = api.duckdb_connection(out)
     rows = dict(con.execute("select filing_year, count(quality_flags) from issuances group by 1").fetchall())
     assert rows[1997] == 0 and rows[2024] > 0

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from edgar8k.load import dictionary
-from edgar8k.load.parquet import PART_FILE, to_table, write_partitions
+from edgar8k.load.parquet import part_file, to_table, write_partitions
 from edgar8k.load.schema import PARTITION_COLUMN, TABLES, arrow_schema
 
 from tests.conftest import DEMO
@@ -66,12 +66,13 @@ def test_documented_schema_is_what_the_writer_puts_in_files(tmp_path: Path) -> N
     from edgar8k.api import extract_file
 
     filing, issuances = extract_file(HALCYON)
-    by_year = {2024: {"0001990001-24-000011"}}
-    write_partitions("filings", to_table("filings", filing), str(tmp_path), by_year)
-    write_partitions("issuances", to_table("issuances", issuances), str(tmp_path), by_year)
+    acc, day = filing.loc[0, "accession_number"], filing.loc[0, "filing_date"]
+    written = {acc: day}
+    write_partitions("filings", to_table("filings", filing), str(tmp_path), written)
+    write_partitions("issuances", to_table("issuances", issuances), str(tmp_path), written)
     docs = documented_columns(dictionary.render_markdown())
     for table in TABLES:
-        written = pq.read_schema(tmp_path / table / f"{PARTITION_COLUMN}=2024" / PART_FILE)
+        written = pq.read_schema(tmp_path / table / f"{PARTITION_COLUMN}=2024" / part_file(day.month))
         in_file = [(f.name, str(f.type).replace("list<element: ", "list<item: ")) for f in written]  # Parquet's list naming
         documented = [(n, t) for n, t, _, _ in docs[table] if n != PARTITION_COLUMN]
         assert in_file == documented, table

@@ -161,14 +161,16 @@ def test_killed_backfill_reruns_to_the_same_output_fetching_nothing_twice(small_
         proc = subprocess.Popen(_cmd(out, raw), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         store = RawStore(raw)
         deadline = time.monotonic() + 120
-        while len(store.list()) < 25 and proc.poll() is None and time.monotonic() < deadline:
+        while not list((out / "filings").rglob("part-*.parquet")) and proc.poll() is None \
+                and time.monotonic() < deadline:
             time.sleep(0.02)
         assert proc.poll() is None, "the backfill finished before it could be killed; slow it down"
+        # the first `filings` file exists: the kill lands as that batch completes (its issuances are
+        # written before its filings) while fetches past it are in flight
         proc.send_signal(sig)
         proc.wait(60)
         stored_before = set(store.list())
-        assert 25 <= len(stored_before) < len(accs)
-        assert (out / "filings").is_dir(), "the kill should land after at least one batch was written"
+        assert 12 <= len(stored_before) < len(accs)
         written = len(_table(out, "filings"))
         server.reset_log()
         _backfill(env, out, raw)

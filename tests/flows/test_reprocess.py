@@ -46,7 +46,7 @@ def _reprocess(out: Path, raw: Path, **kw):
 def _age_output(out: Path) -> None:
     """Make the output look written by an older extractor: issuances gone, versions stale."""
     shutil.rmtree(out / "issuances")
-    for part in (out / "filings").rglob("part-0.parquet"):
+    for part in (out / "filings").rglob("part-*.parquet"):
         t = pq.read_table(part)
         i = t.schema.get_field_index("extractor_version")
         t = t.set_column(i, t.schema.field(i), pa.array(["0-old"] * t.num_rows, pa.string()))

@@ -28,11 +28,9 @@ def issuance(acc: str, day: dt.date, t: int = 0, s: int = 0, **kw) -> dict:
 
 
 def write(out: Path, filings: list[dict], issuances: list[dict]) -> None:
-    by_year: dict[int, set[str]] = {}
-    for f in filings:
-        by_year.setdefault(f["filing_year"], set()).add(f["accession_number"])
-    write_partitions("filings", to_table("filings", filings), str(out), by_year)
-    write_partitions("issuances", to_table("issuances", issuances), str(out), by_year)
+    written = {f["accession_number"]: f["filing_date"] for f in filings}
+    write_partitions("filings", to_table("filings", filings), str(out), written)
+    write_partitions("issuances", to_table("issuances", issuances), str(out), written)
 
 
 def digest(out: Path) -> dict[str, str]:
@@ -62,8 +60,8 @@ def test_rewrite_gives_identical_bytes_whatever_the_order(tmp_path):
     write(tmp_path / "two", rows_f[:1], rows_i[:1])  # a rerun of part of the range
     assert digest(tmp_path / "one") == digest(tmp_path / "two")
     assert set(digest(tmp_path / "one")) == {
-        "filings/filing_year=2001/part-0.parquet", "filings/filing_year=2002/part-0.parquet",
-        "issuances/filing_year=2001/part-0.parquet", "issuances/filing_year=2002/part-0.parquet"}
+        "filings/filing_year=2001/part-03.parquet", "filings/filing_year=2002/part-01.parquet",
+        "issuances/filing_year=2001/part-03.parquet", "issuances/filing_year=2002/part-01.parquet"}
 
 
 def test_decimals_dates_and_lists_survive_every_reader(tmp_path):
@@ -77,7 +75,7 @@ def test_decimals_dates_and_lists_survive_every_reader(tmp_path):
         f"select price_per_share, expiration_date, purchasers, filing_year from read_parquet("
         f"'{tmp_path}/issuances/*/*.parquet', hive_partitioning=true)").fetchall()
     assert got == [(Decimal("0.0001"), dt.date(2006, 3, 8), ["A"], 2001)]
-    file_schema = pq.read_schema(tmp_path / "issuances/filing_year=2001/part-0.parquet")
+    file_schema = pq.read_schema(tmp_path / "issuances/filing_year=2001/part-03.parquet")
     assert file_schema.field("price_per_share").type == pa.decimal128(24, 8)
     assert file_schema.metadata[b"edgar8k.schema_version"] == b"1"
 
@@ -107,3 +105,32 @@ def test_data_dictionary_documents_every_declared_column():
     for col in FILINGS_COLUMNS + ISSUANCES_COLUMNS:
         assert f"`{col.name}`" in md
     assert set(arrow_schema("issuances").names) == {c.name for c in ISSUANCES_COLUMNS}
+
+
+def test_each_month_is_its_own_file_and_an_upsert_touches_only_its_months(tmp_path):
+    jan, mar = dt.date(2001, 1, 5), dt.date(2001, 3, 13)
+    write(tmp_path, [filing("a", jan), filing("b", mar)], [issuance("a", jan), issuance("b", mar)])
+    before = digest(tmp_path)
+    assert set(before) == {f"{t}/filing_year=2001/part-{m}.parquet" for t in ("filings", "issuances") for m in ("01", "03")}
+    write(tmp_path, [filing("c", mar)], [issuance("c", mar)])
+    after = digest(tmp_path)
+    assert {k for k in after if after[k] != before[k]} == {"filings/filing_year=2001/part-03.parquet",
+                                                            "issuances/filing_year=2001/part-03.parquet"}
+    # a month whose only issuance disappears loses its file rather than keeping an empty one
+    write(tmp_path, [filing("a", jan, has_issuance=False)], [])
+    assert not (tmp_path / "issuances/filing_year=2001/part-01.parquet").exists()
+    assert sorted(read_table("issuances", str(tmp_path))["accession_number"]) == ["b", "c"]
+
+
+def test_a_year_in_the_one_file_layout_is_split_into_months_on_first_write(tmp_path):
+    rows_f = [filing("a", dt.date(2001, 1, 5)), filing("b", D1)]
+    rows_i = [issuance("a", dt.date(2001, 1, 5)), issuance("b", D1)]
+    write(tmp_path / "new", rows_f + [filing("c", D1)], rows_i + [issuance("c", D1)])
+    legacy = tmp_path / "old"
+    for table, rows in (("filings", rows_f), ("issuances", rows_i)):
+        folder = legacy / table / "filing_year=2001"
+        folder.mkdir(parents=True)
+        t = to_table(table, rows)
+        pq.write_table(t.drop_columns(["filing_year"]), folder / "part-0.parquet")
+    write(legacy, [filing("c", D1)], [issuance("c", D1)])
+    assert digest(legacy) == digest(tmp_path / "new")
