@@ -3,7 +3,8 @@
 It is what makes reruns cheap and reprocessing possible without the network: a filing in the store is
 never fetched again. Each accession is two objects, `{acc}.txt.gz` and a JSON sidecar written last;
 the sidecar is the commit mark, so a half-written record (a killed process) reads as absent.
-Works over a local folder or any pyarrow filesystem URI (`s3://bucket/prefix?endpoint_override=...`).
+Works over a local folder (plain file calls: a reprocess worker then needs no pyarrow, ~44 MB per
+process) or any pyarrow filesystem URI (`s3://bucket/prefix?endpoint_override=...`).
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-import pyarrow.fs as pafs
+if TYPE_CHECKING:
+    import pyarrow.fs as pafs
 
 log = logging.getLogger(__name__)
 
@@ -46,19 +48,17 @@ def _check(acc: str) -> str:
     return acc
 
 
-def _open_fs(root: str) -> tuple[pafs.FileSystem, str, bool]:
-    """(filesystem, base path, is_local) for a folder path or a filesystem URI."""
-    if "://" not in root:
-        base = Path(root).expanduser().resolve()
-        return pafs.LocalFileSystem(), base.as_posix(), True
-    if root.startswith("file://"):
-        fs, path = pafs.FileSystem.from_uri(root)
-        return fs, path.rstrip("/"), True
+def _open_fs(root: str) -> tuple[pafs.FileSystem | None, str]:
+    """(filesystem, base path) for a filesystem URI; (None, folder) for a local folder."""
+    if "://" not in root or root.startswith("file://"):
+        return None, Path(root.removeprefix("file://")).expanduser().resolve().as_posix()
+    import pyarrow.fs as pafs
+
     try:
         fs, path = pafs.FileSystem.from_uri(root)
     except (ValueError, OSError) as e:  # ArrowInvalid is a ValueError: scheme pyarrow lacks
         fs, path = _fsspec_fs(root, e)
-    return fs, path.rstrip("/"), False
+    return fs, path.rstrip("/")
 
 
 def _fsspec_fs(root: str, cause: Exception) -> tuple[pafs.FileSystem, str]:
@@ -76,9 +76,10 @@ class RawStore:
 
     def __init__(self, root: str | os.PathLike[str]):
         self.root = str(root)
-        self.fs, self.base, self.is_local = _open_fs(self.root)
+        self.fs, self.base = _open_fs(self.root)
+        self.is_local = self.fs is None
         if self.is_local:
-            self.fs.create_dir(self.base, recursive=True)
+            os.makedirs(self.base, exist_ok=True)
 
     def __repr__(self) -> str:
         return f"RawStore({self.root!r})"
@@ -95,6 +96,12 @@ class RawStore:
     # -- reading -----------------------------------------------------------------------------
 
     def _read(self, path: str) -> bytes | None:
+        if self.fs is None:
+            try:
+                with open(path, "rb") as f:
+                    return f.read()
+            except FileNotFoundError:
+                return None
         try:
             with self.fs.open_input_stream(path, compression=None) as f:
                 return f.read()
@@ -105,6 +112,10 @@ class RawStore:
 
     def has(self, acc: str) -> bool:
         """Cheap existence check (the sidecar is written last, so it marks a complete record)."""
+        if self.fs is None:
+            return os.path.isfile(self.meta_path(acc))
+        import pyarrow.fs as pafs
+
         return self.fs.get_file_info(self.meta_path(acc)).type == pafs.FileType.File
 
     def get(self, acc: str) -> RawRecord | None:
@@ -127,13 +138,18 @@ class RawStore:
 
     def iter_accessions(self) -> Iterator[str]:
         """Accession numbers of complete records, in sorted order (for reprocessing without network)."""
-        info = self.fs.get_file_info(pafs.FileSelector(self.base, recursive=True, allow_not_found=True))
-        accs = []
-        for fi in info:
-            name = fi.base_name
-            if fi.type == pafs.FileType.File and name.endswith(".json") and _ACC.match(name[:-5]):
-                accs.append(name[:-5])
-        yield from sorted(accs)
+        yield from sorted(name[:-5] for name in self._file_names() if name.endswith(".json") and _ACC.match(name[:-5]))
+
+    def _file_names(self) -> Iterator[str]:
+        if self.fs is None:
+            for _, _, files in os.walk(self.base):
+                yield from files
+            return
+        import pyarrow.fs as pafs
+
+        for fi in self.fs.get_file_info(pafs.FileSelector(self.base, recursive=True, allow_not_found=True)):
+            if fi.type == pafs.FileType.File:
+                yield fi.base_name
 
     def list(self) -> list[str]:
         return list(self.iter_accessions())
@@ -147,7 +163,7 @@ class RawStore:
         meta = {"accession_number": acc, "sha256": sha, "fetched_at": fetched_at.isoformat(),
                 "source_url": source_url, "bytes": len(data)}
         if self.is_local:
-            self.fs.create_dir(self._dir(_check(acc)), recursive=True)
+            os.makedirs(self._dir(_check(acc)), exist_ok=True)
         self._write(self.data_path(acc), gzip.compress(data, compresslevel=6, mtime=0))
         self._write(self.meta_path(acc), json.dumps(meta, sort_keys=True).encode())
         return RawRecord(acc, data, sha, fetched_at, source_url)

@@ -153,8 +153,8 @@ def test_a_chunk_that_never_finishes_is_a_timeout_not_a_hang():
 
 
 def test_a_pool_worker_imports_neither_pandas_nor_prefect(backfilled):
-    """Spawned workers import only the transform and the raw store: pandas and Prefect cost ~60 MB and
-    ~100 MB in each of them (the parent writes Parquet, not the workers)."""
+    """Spawned workers import only the transform and the raw store: pandas, pyarrow and Prefect cost
+    ~60, ~44 and ~100 MB in each of them (the parent writes Parquet, not the workers)."""
     from edgar8k.flows.reprocess import PoolRunner
     from edgar8k.flows.reprocess_worker import reprocess_chunk
 
@@ -167,7 +167,7 @@ def test_a_pool_worker_imports_neither_pandas_nor_prefect(backfilled):
     finally:
         runner.close()
     assert done.counts["filings"] == 9
-    assert "edgar8k" in loaded and not {"pandas", "prefect", "polars", "duckdb", "distributed"} & set(loaded)
+    assert "edgar8k" in loaded and not {"pandas", "pyarrow", "prefect", "polars", "duckdb", "distributed"} & set(loaded)
 
 
 def test_a_stored_filing_without_a_date_is_counted_not_dropped(tmp_path):
