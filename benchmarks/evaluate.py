@@ -15,7 +15,8 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from edgar8k.transform.evaluate import format_report, load_gold, run_evaluation
+from edgar8k.evaluation import load_gold, run_evaluation
+from edgar8k.transform.evaluate import format_report
 
 REPO = Path(__file__).resolve().parents[1]
 

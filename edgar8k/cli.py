@@ -391,7 +391,8 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from edgar8k.transform.evaluate import format_report, run_evaluation
+    from edgar8k.evaluation import run_evaluation
+    from edgar8k.transform.evaluate import format_report
 
     if not args.gold.is_file():
         raise UsageError(f"gold file {args.gold} not found")

@@ -4,18 +4,16 @@ Scoring follows the label format's rules: securities are aligned within a docume
 type, shares, prices and expiry; per field a labelled value matched by an equal prediction is a true
 positive, a labelled value without one a false negative, a prediction without an equal labelled (or
 `derived`) value a false positive; numbers are equal within 0.5%, dates exactly; "unknown"
-registration is no value; purchasers compare as sets of normalised names. The scoring functions are
-pure; `run_evaluation` is the one place that reads the gold file and the corpus texts.
+registration is no value; purchasers compare as sets of normalised names. Everything here is pure;
+reading the gold file and the corpus texts is `edgar8k.evaluation`'s job.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from edgar8k.transform.model import Transaction
@@ -98,7 +96,7 @@ def _norm(s: str) -> str:
 
 def _exemption_set(s: str) -> frozenset[str]:
     return frozenset(re.sub(r"[\s.]", "", p.lower()).replace("section", "").replace("rule", "")
-                     for p in re.split(r"[;,]|\band\b|/", s) if p.strip())
+                     for p in re.split(r"[;,]|\b(?:and|or)\b|/", s) if p.strip())
 
 
 def normalise_name(name: str) -> str:
@@ -296,22 +294,6 @@ def score(gold_docs: list[dict[str, Any]], predictions: dict[str, list[dict[str,
 # Running the real pipeline on the gold documents
 
 
-def load_gold(path: Path) -> list[dict[str, Any]]:
-    """Gold lines; a bad line is an error that names the line, not a crash later."""
-    out: list[dict[str, Any]] = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise ValueError(f"{path}:{n}: not JSON: {e}") from e
-        if "doc_id" not in obj or "text_path" not in obj:
-            raise ValueError(f"{path}:{n}: gold line needs doc_id and text_path")
-        out.append(obj)
-    return out
-
-
 def predict_document(raw: bytes, gold: dict[str, Any]) -> list[dict[str, Any]]:
     """The pipeline's own steps (parse, build text, extract) on one document.
 
@@ -329,25 +311,6 @@ def predict_document(raw: bytes, gold: dict[str, Any]) -> list[dict[str, Any]]:
     company = (filer.name if filer and filer.name else None) or gold.get("company")
     txs = extract_issuances(ft, filing_date=filed, event_date=sub.period_of_report, company_name=company)
     return [transaction_to_dict(t) for t in txs]
-
-
-def run_evaluation(gold_path: Path, shared_root: Path) -> Report:
-    """Run the pipeline on every labelled document and score it."""
-    from edgar8k.transform.issuance import EXTRACTOR_VERSION
-
-    gold_docs = load_gold(gold_path)
-    predictions: dict[str, list[dict[str, Any]]] = {}
-    errors: dict[str, str] = {}
-    for gold in gold_docs:
-        path = Path(shared_root) / gold["text_path"]
-        try:
-            predictions[gold["doc_id"]] = predict_document(path.read_bytes(), gold)
-        except (OSError, ValueError) as e:
-            errors[gold["doc_id"]] = f"{type(e).__name__}: {e}"
-            predictions[gold["doc_id"]] = []
-    report = score(gold_docs, predictions, errors)
-    report.extractor_version = EXTRACTOR_VERSION
-    return report
 
 
 def format_report(report: Report, *, verbose: bool = False) -> str:
