@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-
-
 from edgar8k.transform.evaluate import format_report, normalise_name, score, score_document, values_equal
 
 
