@@ -46,7 +46,7 @@ def _re_namespace() -> types.SimpleNamespace:
 
 re = _re_namespace()
 
-EXTRACTOR_VERSION = "0.11.0"
+EXTRACTOR_VERSION = "0.11.1"
 
 # ---------------------------------------------------------------------------------------------
 # Sentences
@@ -1763,8 +1763,7 @@ def _set_dates(tx: Transaction, draft: _Draft, context: list[Sentence],
                 continue
             left = s.text[max(0, d.start - 60):d.start]
             right = s.text[d.end:d.end + 200]
-            if re.search(r"(?:^|\b)on\s+(?:or\s+about\s+)?$", left, re.I) and left.strip().lower() in ("on", "on or about") \
-                    or re.match(r"^\s*(?:on\s+)?$", left, re.I):
+            if re.fullmatch(r"[\W_]*(?:on\s+(?:or\s+about\s+)?)?", left, re.I):  # the sentence opens with the date
                 if re.search(r"entered\s+into|agreed|execut", right[:200], re.I) and _AGREEMENT_NAME.search(right[:200]):
                     if agreement is None:
                         agreement = (d, s)

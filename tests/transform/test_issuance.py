@@ -87,6 +87,16 @@ def test_units_with_warrants_and_a_term_resolved_against_closing() -> None:
     assert (warrant.expiration_term, warrant.expiration_date) == ("five years", dt.date(2026, 1, 5))
 
 
+def test_a_date_opening_the_sentence_after_stray_punctuation_still_dates_the_agreement() -> None:
+    # sections cut from a page can keep the previous block's full stop or a bullet before "On ..."
+    for lead in (".", "\u2022 ", ""):
+        text = (f"Item 8.01 Other Events.\n\n{lead}On March 24, 2021, Acme Corp entered into an Underwriting "
+                "Agreement for the sale of $400,000,000 aggregate principal amount of its First Mortgage Bonds "
+                "due 2052. The sale of the Bonds closed on March 30, 2021.")
+        (t,) = extract(text, event=dt.date(2021, 3, 30))
+        assert (t.agreement_date, t.closing_date) == (dt.date(2021, 3, 24), dt.date(2021, 3, 30)), lead
+
+
 def test_notes_offering_each_series_is_a_security() -> None:
     text = ("Item 8.01 Other Events.\n\nOn January 5, 2021, Acme Corp entered into an underwriting agreement "
             "for the offer and sale of $500,000,000 aggregate principal amount of its 2.250% Senior Notes due 2031 "
