@@ -69,7 +69,7 @@ def _stop(proc: subprocess.Popen) -> None:
         pass
 
 
-@pytest.mark.slow
+@pytest.mark.timeout(420)  # its own waits: 120 s for the server, 240 s for a scheduled run
 def test_serve_runs_the_nightly_flow_on_schedule_against_a_real_server(tmp_path):
     yesterday = dt.datetime.now(ZoneInfo("America/New_York")).date() - dt.timedelta(days=1)
     first = last_business_days(3, yesterday)[0]
