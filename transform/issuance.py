@@ -549,7 +549,8 @@ _CITE_HINT = re.compile(r"Section|Rule|Regulation", re.I)  # in every _EXEMPTION
 _AGREEMENT_NAME = re.compile(
     r"(?:(?:securities|stock|share|unit|note|warrant|subscription|underwriting|purchase|placement\s+agency|"
     r"sales|distribution|exchange|terms|merger|investment|equity|common\s+stock|at\s+market\s+issuance\s+sales|"
-    r"private\s+placement\s+warrants?\s+purchase)\s+)+agreements?|agreement\s+and\s+plan\s+of\s+merger",
+    r"private\s+placement\s+warrants?\s+purchase|privately\s+negotiated)\s+)+agreements?|"
+    r"agreement\s+and\s+plan\s+of\s+merger",
     re.IGNORECASE,
 )
 _CLOSING_WORDS = re.compile(

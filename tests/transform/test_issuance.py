@@ -97,6 +97,15 @@ def test_a_date_opening_the_sentence_after_stray_punctuation_still_dates_the_agr
         assert (t.agreement_date, t.closing_date) == (dt.date(2021, 3, 24), dt.date(2021, 3, 30)), lead
 
 
+def test_privately_negotiated_agreements_date_the_exchange() -> None:
+    text = ("Item 3.02 Unregistered Sales of Equity Securities.\n\nOn May 25, 2021, Acme Corp entered into "
+            "privately negotiated agreements with certain holders of its 1.00% Convertible Senior Notes due 2035 "
+            "to exchange $100,000,000 aggregate principal amount of the notes for 4,200,000 shares of its common "
+            "stock, in reliance on Section 4(a)(2) of the Securities Act.")
+    (t,) = extract(text, event=dt.date(2021, 5, 25))
+    assert t.agreement_date == dt.date(2021, 5, 25)
+
+
 def test_notes_offering_each_series_is_a_security() -> None:
     text = ("Item 8.01 Other Events.\n\nOn January 5, 2021, Acme Corp entered into an underwriting agreement "
             "for the offer and sale of $500,000,000 aggregate principal amount of its 2.250% Senior Notes due 2031 "
