@@ -15,7 +15,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from edgar8k.evaluation import load_gold, run_evaluation
+from edgar8k.evaluation import run_evaluation
 from edgar8k.transform.evaluate import format_report
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,7 +31,6 @@ def main(argv: list[str] | None = None) -> int:
     golds = args.gold or [p for p in (args.shared / "corpus" / "gold-dev.jsonl",
                                       *sorted((REPO / "tests/data").glob("gold-*.jsonl"))) if p.exists()]
     for gold in golds:
-        load_gold(gold)
         report = run_evaluation(gold, args.shared)
         text = format_report(report, verbose=args.verbose)
         print(f"== {gold}\n{text}\n")

@@ -192,9 +192,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    from edgar8k.memory import tune_allocator
-
-    tune_allocator()
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:

@@ -15,11 +15,13 @@ import json
 import logging
 import os
 import re
+import stat
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
+from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:
     import pyarrow.fs as pafs
@@ -50,8 +52,13 @@ def _check(acc: str) -> str:
 
 def _open_fs(root: str) -> tuple[pafs.FileSystem | None, str]:
     """(filesystem, base path) for a filesystem URI; (None, folder) for a local folder."""
-    if "://" not in root or root.startswith("file://"):
-        return None, Path(root.removeprefix("file://")).expanduser().resolve().as_posix()
+    if "://" not in root:
+        return None, Path(root).expanduser().resolve().as_posix()
+    if root.startswith("file://"):
+        u = urlsplit(root)
+        if u.netloc not in ("", "localhost"):
+            raise RawStoreError(f"raw store {root!r}: a file:// URI names a path on this machine, not on {u.netloc!r}")
+        return None, Path(unquote(u.path)).resolve().as_posix()
     import pyarrow.fs as pafs
 
     try:
@@ -69,6 +76,10 @@ def _fsspec_fs(root: str, cause: Exception) -> tuple[pafs.FileSystem, str]:
     except Exception as e:  # noqa: BLE001 - both failures go into one clear message
         raise RawStoreError(f"cannot open raw store {root!r}: {cause}; fsspec: {e}") from e
     return PyFileSystem(FSSpecHandler(ffs)), path
+
+
+def _raise(e: OSError) -> None:
+    raise RawStoreError(f"cannot list the raw store: {e}") from e
 
 
 class RawStore:
@@ -113,7 +124,10 @@ class RawStore:
     def has(self, acc: str) -> bool:
         """Cheap existence check (the sidecar is written last, so it marks a complete record)."""
         if self.fs is None:
-            return os.path.isfile(self.meta_path(acc))
+            try:
+                return stat.S_ISREG(os.stat(self.meta_path(acc)).st_mode)
+            except FileNotFoundError:
+                return False  # anything else (permissions, a dead disk) is an error, not "absent"
         import pyarrow.fs as pafs
 
         return self.fs.get_file_info(self.meta_path(acc)).type == pafs.FileType.File
@@ -142,7 +156,7 @@ class RawStore:
 
     def _file_names(self) -> Iterator[str]:
         if self.fs is None:
-            for _, _, files in os.walk(self.base):
+            for _, _, files in os.walk(self.base, followlinks=True, onerror=_raise):
                 yield from files
             return
         import pyarrow.fs as pafs

@@ -25,6 +25,7 @@ from edgar8k.flows import steps
 from edgar8k.flows.fetching import FetchPipeline
 from edgar8k.flows.progress import Progress
 from edgar8k.load.parquet import output_lock
+from edgar8k.memory import tune_allocator
 
 
 def _is_retryable(task: Any, task_run: Any, state: Any) -> bool:
@@ -157,6 +158,7 @@ def run_ranges(settings: Settings, ranges: list[tuple[dt.date, dt.date]], flow_n
     the grain of Prefect tasks and of the output, while the pipeline keeps `workers` fetches in flight
     across day and range boundaries; results are taken in (day, accession) order, as if fetched one by
     one, so counts, batches and the bytes written do not depend on the concurrency."""
+    tune_allocator()  # here, not in the CLI: a served deployment runs each flow in a fresh process
     logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
     t0 = time.monotonic()

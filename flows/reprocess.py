@@ -31,6 +31,7 @@ from edgar8k.flows.reprocess_worker import reprocess_chunk
 from edgar8k.flows.backfill import publish_summary
 from edgar8k.flows.progress import Progress
 from edgar8k.load.parquet import output_lock
+from edgar8k.memory import tune_allocator
 
 CHUNK = 32  # accessions per unit of work: small enough to balance, large enough to amortise pickling
 
@@ -292,6 +293,7 @@ def reprocess_flow(start: dt.date | None = None, end: dt.date | None = None,
     if start and end and end < start:
         raise ValueError(f"end {end} is before start {start}")
     settings = load_settings(overrides)
+    tune_allocator()
     logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
     t0 = time.monotonic()

@@ -79,7 +79,9 @@ def fetch_and_process(entry: IndexEntry, client: EdgarClient, store: RawStore) -
 def done_accessions(out: str, lo: dt.date, hi: dt.date) -> set[str]:
     """Filings filed from lo to hi that the output holds from the current extractor version, fetched
     and stored (so not fetch errors): what a rerun over those days need not process again. Asked per
-    listed range, so a resumed backfill over decades holds one quarter's accessions, not all of them."""
+    listed range, so a resumed backfill over decades holds one quarter's accessions, not all of them.
+    The window is a month wider each side: a row is dated by the submission's header, the listing by
+    the index, and the two can differ by days; only listed accessions are looked up in the set."""
     import pyarrow.compute as pc
 
     from edgar8k.load.parquet import dataset
@@ -87,6 +89,7 @@ def done_accessions(out: str, lo: dt.date, hi: dt.date) -> set[str]:
     from edgar8k.transform.issuance import EXTRACTOR_VERSION
 
     date = pc.field("filing_date")
+    lo, hi = lo - dt.timedelta(days=31), hi + dt.timedelta(days=31)
     t = dataset("filings", out).to_table(
         columns=["accession_number"],
         filter=pc.field(PARTITION_COLUMN).isin(list(range(lo.year, hi.year + 1))) & (date >= lo) & (date <= hi)

@@ -123,22 +123,25 @@ def write_partitions(table: str, new: pa.Table, out: str, written: Mapping[str, 
     """Upsert: replace the rows of the filings in `written` (accession -> filing date) with `new`'s.
 
     The filings written, not the new rows, decide what is replaced, so a filing that now yields no
-    issuance rows loses its old ones. Every file touched drops every accession written, so a filing
-    whose date moved between two months touched by the same write is not left in both.
+    issuance rows loses its old ones. A filing can come back under another date (a fetch error is
+    dated by the index, its retry by the submission's header), so its old rows are looked for in every
+    month of the years written and in the months either side of each month written, by reading the
+    accession column only; any file holding one is rewritten without it.
     """
     fs, root = resolve_fs(out)
     base = f"{root}/{table}"
     dates = new.column("filing_date")
-    keys = sorted({(d.year, d.month) for d in written.values()}
-                  | {(y, m) for y, m in zip(pc.year(dates).to_pylist(), pc.month(dates).to_pylist())})
+    years, months = pc.year(dates), pc.month(dates)
+    if pc.any(pc.not_equal(years, new.column(PARTITION_COLUMN).cast(years.type))).as_py():
+        raise SchemaError(f"{table}: {PARTITION_COLUMN} must be the year of filing_date")
+    keys = {(d.year, d.month) for d in written.values()} | set(zip(years.to_pylist(), months.to_pylist()))
     drop = pa.array(sorted(set(written) | set(new.column("accession_number").to_pylist())), pa.string())
+    keys |= _months_holding(fs, base, table, keys, drop)
     replaced = 0
     written_rows = 0
     for year in sorted({y for y, _ in keys}):
         folder = f"{base}/{PARTITION_COLUMN}={year}"
-        _split_legacy(fs, folder, table)
-        in_year = new.filter(pc.equal(new.column(PARTITION_COLUMN), pa.scalar(year, pa.int32())))
-        in_year = in_year.drop_columns([PARTITION_COLUMN])
+        in_year = new.filter(pc.equal(years, year)).drop_columns([PARTITION_COLUMN])
         for month in sorted(m for y, m in keys if y == year):
             final = f"{folder}/{part_file(month)}"
             fresh = in_year.filter(pc.equal(pc.month(in_year.column("filing_date")), month))
@@ -150,27 +153,54 @@ def write_partitions(table: str, new: pa.Table, out: str, written: Mapping[str, 
             else:
                 merged = fresh
             if merged.num_rows:
-                _write_atomic(fs, folder, final, merged.sort_by([(k, "ascending") for k in SORT_KEYS[table]]), table)
+                _write_atomic(fs, folder, final, _sorted(merged, table), table)
             elif old is not None:
                 fs.delete_file(final)
             written_rows += fresh.num_rows
     return WriteStats(table, tuple(sorted({y for y, _ in keys})), written_rows, replaced)
 
 
-def _split_legacy(fs: pafs.FileSystem, folder: str, table: str) -> None:
-    """Move a year written in the one-file layout into month files, then remove the old file.
+def _months_holding(fs: pafs.FileSystem, base: str, table: str, keys: set[tuple[int, int]],
+                    accessions: pa.Array) -> set[tuple[int, int]]:
+    """Months outside `keys`, within the years of `keys` or a month away from one, whose file holds
+    any of `accessions` (read from the accession column alone). Years still in the one-file layout
+    are split into month files first."""
+    near = {(y, m) for y, _ in keys for m in range(1, 13)}
+    for y, m in keys:
+        near |= {(y - (m == 1), 12 if m == 1 else m - 1), (y + (m == 12), 1 if m == 12 else m + 1)}
+    found = set()
+    for year in sorted({y for y, _ in near}):
+        folder = f"{base}/{PARTITION_COLUMN}={year}"
+        _split_legacy(fs, folder, table)
+        for y, m in sorted(k for k in near - keys if k[0] == year):
+            path = f"{folder}/{part_file(m)}"
+            if fs.get_file_info(path).type != pafs.FileType.File:
+                continue
+            with fs.open_input_file(path) as f:
+                accs = pq.read_table(f, columns=["accession_number"]).column("accession_number")
+            if pc.any(pc.is_in(accs, value_set=accessions)).as_py():
+                found.add((y, m))
+    return found
 
-    Interrupted before the removal, the next write splits the old file again over the month files it
-    had written (same rows, same bytes), so nothing is lost or duplicated once a write completes."""
+
+def _sorted(data: pa.Table, table: str) -> pa.Table:
+    return data.sort_by([(k, "ascending") for k in SORT_KEYS[table]])
+
+
+def _split_legacy(fs: pafs.FileSystem, folder: str, table: str) -> None:
+    """Move a year written in the one-file layout (`part-0.parquet`) into month files, then remove it.
+
+    A one-time migration. Interrupted before the removal, readers see that year's rows twice until
+    the next write to the year splits the old file again over the month files (same rows, same
+    bytes) and removes it."""
     legacy = f"{folder}/{LEGACY_PART_FILE}"
     old = _read_partition_file(fs, legacy, table)
     if old is None:
         return
     months = pc.month(old.column("filing_date"))
     for month in sorted(set(months.to_pylist())):
-        part = old.filter(pc.equal(months, month))
-        _write_atomic(fs, folder, f"{folder}/{part_file(month)}",
-                      part.sort_by([(k, "ascending") for k in SORT_KEYS[table]]), table)
+        _write_atomic(fs, folder, f"{folder}/{part_file(month)}", _sorted(old.filter(pc.equal(months, month)), table),
+                      table)
     fs.delete_file(legacy)
 
 

@@ -91,3 +91,21 @@ def test_fsspec_only_schemes_work_too():
     store.put(ACC, DATA, "u")
     assert RawStore("memory://edgar8k-tests/raw").get(ACC).data == DATA
     assert store.list() == [ACC]
+
+
+def test_file_uris_are_decoded_and_a_remote_host_is_refused(tmp_path):
+    folder = tmp_path / "a b"
+    RawStore(folder).put(ACC, b"x", "http://127.0.0.1/x")
+    assert RawStore(f"file://{str(folder).replace(' ', '%20')}").list() == [ACC]
+    assert RawStore(f"file://localhost{folder}").has(ACC)
+    with pytest.raises(RawStoreError, match="not on 'otherhost'"):
+        RawStore("file://otherhost/data/raw")
+
+
+def test_a_symlinked_folder_is_listed(tmp_path):
+    real = tmp_path / "real"
+    RawStore(real).put(ACC, b"x", "http://127.0.0.1/x")
+    linked = tmp_path / "store"
+    linked.mkdir()
+    (linked / ACC[11:13]).symlink_to(real / ACC[11:13])
+    assert RawStore(linked).list() == [ACC]

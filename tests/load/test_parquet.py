@@ -134,3 +134,22 @@ def test_a_year_in_the_one_file_layout_is_split_into_months_on_first_write(tmp_p
         pq.write_table(t.drop_columns(["filing_year"]), folder / "part-0.parquet")
     write(legacy, [filing("c", D1)], [issuance("c", D1)])
     assert digest(legacy) == digest(tmp_path / "new")
+
+
+def test_a_filing_that_comes_back_under_another_date_leaves_no_row_behind(tmp_path):
+    # a fetch error is dated by the index (Friday 29 January), its retry by the header (Monday 1 February)
+    write(tmp_path, [filing("a", dt.date(2021, 1, 29), status="fetch_error"), filing("b", dt.date(2021, 6, 1))], [])
+    write(tmp_path, [filing("a", dt.date(2021, 2, 1))], [issuance("a", dt.date(2021, 2, 1))])
+    fil = read_table("filings", str(tmp_path))
+    assert list(fil["accession_number"]) == ["a", "b"] and str(fil.loc[0, "filing_date"]) == "2021-02-01"
+    assert not (tmp_path / "filings/filing_year=2021/part-01.parquet").exists()
+    # across a year boundary too: the neighbouring month is searched
+    write(tmp_path, [filing("c", dt.date(2021, 12, 31))], [issuance("c", dt.date(2021, 12, 31))])
+    write(tmp_path, [filing("c", dt.date(2022, 1, 3))], [issuance("c", dt.date(2022, 1, 3))])
+    assert sorted(read_table("issuances", str(tmp_path))["accession_number"]) == ["a", "c"]
+    assert read_table("filings", str(tmp_path))["accession_number"].tolist() == ["a", "b", "c"]
+
+
+def test_a_row_whose_partition_year_is_not_its_filing_year_is_refused(tmp_path):
+    with pytest.raises(SchemaError, match="filing_year must be the year of filing_date"):
+        write(tmp_path, [filing("a", D1, filing_year=2002)], [])
