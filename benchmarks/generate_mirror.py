@@ -11,11 +11,16 @@ eras, and the mirror mixes them:
   ~90 KB with a tail to 1.5 MB.
 
 (Sizes calibrated on the shared corpus and on EDGAR's published full-submission sizes; the corpus
-median is ~19 KB for text-era filings and several hundred KB for iXBRL ones.) Many filings per day
+median is ~19 KB for text-era filings and several hundred KB for iXBRL ones.) By default the two
+formats are mixed on every day (`mix="days"`), as 8-Ks were filed while HTML took over from plain
+text (2000-2004); a run's first and last quarters then see the same documents, so the scale
+benchmark's flatness test measures what a run accumulates, not a change of format half-way.
+`mix="eras"` puts every text filing first instead. Many filings per day
 (~255 8-Ks on a business day, as in 2000-2024), with daily form/master indexes and quarterly
 full-index files. Deterministic for a seed; chunks are written by a process pool.
 
     .venv/bin/python benchmarks/generate_mirror.py /tmp/mirror -n 100000 [--per-day 300] [--text-share 0.35]
+        [--mix days|eras]
 """
 
 from __future__ import annotations
@@ -320,6 +325,7 @@ class MirrorInfo:
     bytes_html: int
     days: list[date]
     seconds: float
+    text_flags: list[bool]  # per 8-K, in date order: old text format?
     reused: bool = False
 
     def summary(self) -> dict:
@@ -331,9 +337,20 @@ class MirrorInfo:
                 "business_days": len(self.days), "generate_seconds": round(self.seconds, 1), "reused": self.reused}
 
 
+def text_flags(n_8k: int, text_share: float, seed: int, mix: str) -> list[bool]:
+    """Which 8-Ks (in date order) are in the old text format."""
+    if mix == "eras":
+        cut = int(n_8k * text_share)
+        return [i < cut for i in range(n_8k)]
+    if mix != "days":
+        raise ValueError(f"mix is 'days' or 'eras', not {mix!r}")
+    rng = random.Random(seed * 7_919 + 1)
+    return [rng.random() < text_share for _ in range(n_8k)]
+
+
 def generate(root: str | Path, n: int, start: date = DEFAULT_START, seed: int = 0, per_day: int = 300,
-             text_share: float = 0.35, processes: int | None = None) -> MirrorInfo:
-    """Write the mirror: the first `text_share` of the 8-Ks (by date) in the old text format.
+             text_share: float = 0.35, processes: int | None = None, mix: str = "days") -> MirrorInfo:
+    """Write the mirror: a `text_share` of the 8-Ks in the old text format, mixed per `mix`.
 
     A mirror already written under `root` with the same parameters is reused (its `.mirror.json`
     says so): a 100,000-filing mirror is ~11 GB and two minutes to write."""
@@ -342,16 +359,15 @@ def generate(root: str | Path, n: int, start: date = DEFAULT_START, seed: int = 
     arch = root / "Archives" / "edgar"
     filings = base.plan_filings(n, start, seed, per_day)
     eightk = [f for f in filings if f.form_type.startswith("8-K")]
-    cut = int(len(eightk) * text_share)
-    text_era = [i < cut for i in range(len(eightk))]
+    text_era = text_flags(len(eightk), text_share, seed, mix)
     params = {"n": n, "start": start.isoformat(), "seed": seed, "per_day": per_day, "text_share": text_share,
-              "generator": GENERATOR_VERSION}
+              "mix": mix, "generator": GENERATOR_VERSION}
     marker = root / ".mirror.json"
     if marker.is_file():
         made = json.loads(marker.read_text())
         if made.get("params") == params:
             return MirrorInfo(str(root), filings, len(eightk), *made["stats"], sorted(
-                {f.filing_date for f in filings}), made["seconds"], reused=True)
+                {f.filing_date for f in filings}), made["seconds"], text_era, reused=True)
         marker.unlink()
     processes = processes or min(4, os.cpu_count() or 1)
     size = max(200, math.ceil(len(eightk) / (processes * 8)))
@@ -368,7 +384,7 @@ def generate(root: str | Path, n: int, start: date = DEFAULT_START, seed: int = 
     days = base.write_indexes(arch, filings)
     seconds = time.monotonic() - t0
     marker.write_text(json.dumps({"params": params, "stats": stats, "seconds": round(seconds, 1)}))
-    return MirrorInfo(str(root), filings, len(eightk), stats[0], stats[1], stats[2], stats[3], days, seconds)
+    return MirrorInfo(str(root), filings, len(eightk), stats[0], stats[1], stats[2], stats[3], days, seconds, text_era)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -380,8 +396,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-day", type=int, default=300, help="filings listed per business day (~85%% are 8-Ks)")
     ap.add_argument("--text-share", type=float, default=0.35, help="share of 8-Ks in the old plain-text format")
     ap.add_argument("--processes", type=int, default=None)
+    ap.add_argument("--mix", choices=("days", "eras"), default="days",
+                    help="text and HTML on every day (default), or all text filings first")
     a = ap.parse_args(argv)
-    info = generate(a.root, a.n, a.start, a.seed, a.per_day, a.text_share, a.processes)
+    info = generate(a.root, a.n, a.start, a.seed, a.per_day, a.text_share, a.processes, a.mix)
     for k, v in info.summary().items():
         print(f"{k:18} {v}")
     return 0

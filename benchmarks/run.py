@@ -491,13 +491,14 @@ def bench_scale(ctx: Ctx) -> dict[str, Any]:
     res: dict[str, Any] = {"mirror": info.summary()}
     days = info.days
     limit = ctx.args.backfill_n or n
-    # backfill consecutive days holding `limit` 8-Ks, placed across the text/HTML boundary so that the
-    # subset keeps the mirror's mix of eras (the first days are all old text filings)
+    # backfill consecutive days holding `limit` 8-Ks; in a mirror of eras (all text filings first) they
+    # are placed across the text/HTML boundary so that the subset keeps the mirror's mix
     per_day: dict[dt.date, int] = {}
     for f in info.filings:
         if f.form_type.startswith("8-K"):
             per_day[f.filing_date] = per_day.get(f.filing_date, 0) + 1
-    skip = max(0, min(n - limit, info.n_text - int(limit * info.n_text / max(1, n))))
+    eras = info.text_flags == sorted(info.text_flags, reverse=True)  # every text filing first
+    skip = max(0, min(n - limit, info.n_text - int(limit * info.n_text / max(1, n)))) if eras else 0
     cum, first = 0, days[0]
     for d in days:
         if cum + per_day.get(d, 0) > skip:
@@ -510,8 +511,8 @@ def bench_scale(ctx: Ctx) -> dict[str, Any]:
         if count >= limit:
             end = d
             break
-    n_text_window = sum(1 for i, f in enumerate(x for x in info.filings if x.form_type.startswith("8-K"))
-                        if first <= f.filing_date <= end and i < info.n_text)
+    n_text_window = sum(1 for is_text, f in zip(info.text_flags, (x for x in info.filings if x.form_type.startswith("8-K")))
+                        if first <= f.filing_date <= end and is_text)
     res["window"] = {"start": first.isoformat(), "end": end.isoformat(), "filings": count, "text_era": n_text_window}
     out, raw = ctx.tmp / "scale-out", ctx.tmp / "scale-raw"
     timeout = 180.0 if ctx.quick else ctx.args.scale_timeout

@@ -6,7 +6,9 @@ defaults cause it: every thread gets its own malloc arena (up to 8 per core), ea
 memory at its own high-water mark, and the mmap threshold rises to the largest block ever freed, so
 big transient buffers (a document's text, libxml2's tree) move from mmap, returned on free, into
 arenas that fragment. Capping the arenas, fixing the threshold, and trimming after each write batch
-keeps RSS at the size of what is live. Elsewhere than glibc these calls do nothing.
+keeps RSS at the size of what is live. Arrow allocates from the same malloc (its default, mimalloc,
+kept ~56 MB of pages it no longer used through a backfill), so one trim returns both. Elsewhere than
+glibc these calls do nothing.
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ def tune_allocator() -> bool:
     ok = libc.mallopt(_M_ARENA_MAX, ARENAS) == 1
     ok &= libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1  # also stops the threshold from rising
     ok &= libc.mallopt(_M_TRIM_THRESHOLD, 2 * MMAP_THRESHOLD) == 1
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")  # for a pyarrow imported later
+    pa = sys.modules.get("pyarrow")
+    if pa is not None and os.environ["ARROW_DEFAULT_MEMORY_POOL"] == "system":
+        pa.set_memory_pool(pa.system_memory_pool())
     return bool(ok)
 
 

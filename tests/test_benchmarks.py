@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
@@ -82,3 +84,15 @@ def test_rss_sampler_reads_a_child_process() -> None:
                     dict(os.environ), timeout=30)
     assert r["rc"] == 0 and r["samples"] >= 2
     assert r["peak_rss_mb"] >= 40
+
+
+def test_generate_mirror_mixes_formats_on_every_day_unless_asked_for_eras() -> None:
+    from generate_mirror import text_flags
+
+    days = text_flags(4000, 0.35, seed=0, mix="days")
+    quarters = [days[i:i + 1000] for i in range(0, 4000, 1000)]
+    assert all(0.3 < sum(q) / len(q) < 0.4 for q in quarters)  # every quarter of a run sees both formats
+    eras = text_flags(4000, 0.35, seed=0, mix="eras")
+    assert eras == [True] * 1400 + [False] * 2600
+    with pytest.raises(ValueError, match="'days' or 'eras'"):
+        text_flags(10, 0.5, seed=0, mix="random")

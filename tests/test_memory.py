@@ -8,7 +8,8 @@ import pytest
 
 from edgar8k import memory
 
-pytestmark = pytest.mark.skipif(memory._libc() is None, reason="needs glibc (mallopt, malloc_trim)")
+pytestmark = pytest.mark.skipif(memory._libc() is None or not hasattr(memory._libc(), "mallinfo2"),
+                                reason="needs glibc 2.33+ (mallopt, malloc_trim, mallinfo2)")
 
 PROBE = """
 import ctypes, sys, threading
@@ -47,3 +48,11 @@ def test_tuned_threads_hand_freed_memory_back_and_the_switch_turns_it_off():
     # 8 threads freed 8 x 50 x 20 x 300 KB; tuned, those blocks were mmapped and returned; untuned, the
     # raised mmap threshold put them in per-thread arenas, where the small lasting rows pin the holes
     assert held < 2**20 and held_off > 8 * 2**20, (held, held_off)
+
+
+def test_arrow_allocates_from_the_tuned_malloc():
+    out = subprocess.run([sys.executable, "-c", "import pyarrow as pa; from edgar8k.memory import tune_allocator; "
+                          "tune_allocator(); print(pa.default_memory_pool().backend_name)"],
+                         env={k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"},
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "system"
