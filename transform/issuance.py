@@ -755,7 +755,7 @@ def _negative_sentence(text: str) -> bool:
     return _negative_phrase(text) is not None
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _negative_phrase(text: str) -> str | None:
     """The first _NEGATIVE_SENTENCE match in text, or None."""
     if text.isascii():
@@ -770,7 +770,7 @@ _ISSUE_VERB_LITERALS = ("issu", "sell", "sold", "sale", "offer", "purchas", "sub
                         "consummat", "complet", "receiv", "exchang", "deliver", "agreed", "entered", "acquir")
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _could_mention(text: str) -> bool:
     """The first gate of _sentence_mentions: an issuing verb or a conversion of notes."""
     if text.isascii() and "$" not in text:  # _CONVERSION_OF_NOTES needs a "$"
@@ -1679,17 +1679,17 @@ def _kind_of(text: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _says_registered(text: str) -> bool:
     return bool(_REGISTERED.search(text))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _says_exempt(text: str) -> bool:
     return bool(_EXEMPT.search(text))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _exemption_cites(text: str) -> tuple[tuple[str, re.Match[str]], ...]:
     """(name, first match) of each exemption the sentence cites, in _EXEMPTION_CITES order."""
     if not _CITE_HINT.search(text):
@@ -2327,7 +2327,7 @@ _PERSON = re.compile(r"\b(?:Mr|Ms|Mrs|Dr)\.\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z]\.)
                      r"(?:received|purchased|acquired|subscribed)")
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _agent_sentence(text: str) -> bool:
     return bool(_AGENT_WARRANT.search(text) or re.search(
         r"placement\s+agent|underwriter'?s?\s+warrant|representative'?s?\s+warrant", text, re.I))

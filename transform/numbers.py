@@ -173,7 +173,7 @@ def find_money(text: str) -> list[Quantity]:
     return list(_find_money(text))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _find_money(text: str) -> tuple[Quantity, ...]:
     out: list[Quantity] = []
     if not _MONEY_HINT.search(text):
@@ -202,7 +202,7 @@ def find_numbers(text: str) -> list[Quantity]:
     return list(_find_numbers(text))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _find_numbers(text: str) -> tuple[Quantity, ...]:
     money_spans = [(q.start, q.end) for q in find_money(text)]
     out: list[Quantity] = []
@@ -271,7 +271,7 @@ def find_dates(text: str) -> list[DateMention]:
     return list(_find_dates(text))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _find_dates(text: str) -> tuple[DateMention, ...]:
     out: list[DateMention] = []
     if not _DIGIT.search(text):

@@ -136,3 +136,14 @@ def test_fold_ignorecase_turns_every_ignorecase_spelling_of_an_ascii_word_into_t
         assert len(folded) == len(text)
         assert folded.find(word) == re.search(word, text, re.I).start()
     assert fold_ignorecase("\u00dcn\u00efcode") == "\u00fcn\u00efcode"
+
+
+def test_the_transform_caches_are_small_enough_to_fill_early_in_a_run() -> None:
+    # Keyed by sentence text and shared by every filing of a run: a cache that takes 100,000 filings to
+    # fill makes a long run's memory creep to the end (the 100k scale benchmark: +70 MB over the run).
+    from edgar8k.transform import issuance, numbers
+
+    sizes = [fn.cache_parameters()["maxsize"] for mod in (issuance, numbers) for fn in vars(mod).values()
+             if callable(fn) and hasattr(fn, "cache_parameters")]
+    assert len(sizes) >= 10 and None not in sizes
+    assert sum(sizes) <= 50_000, sum(sizes)
