@@ -219,16 +219,17 @@ def prefect_dask_flow(overrides: dict[str, Any], workers: int) -> tuple[dict[str
         t0 = time.monotonic()
         settings = load_settings(overrides)
         raw, out = settings.raw, settings.out
-        p = reprocess.plan(raw, out, None, None)
         total = steps.BatchResult()
-        for batch in reprocess.chunks(p.accessions, settings.batch_filings):
-            futures = [chunk_task.submit(raw, part, {a: p.known[a] for a in part if a in p.known}, None, None)
-                       for part in reprocess.chunks(batch, reprocess.CHUNK)]
-            result = steps.BatchResult()
-            for f in futures:
-                steps.merge(result, f.result())
-            steps.write_batch(result, out)
-            steps.merge(total, result, rows=False)
+        for accs in reprocess.slices(raw, None, None):
+            p = reprocess.plan(out, accs, None, None)
+            for batch in reprocess.chunks(p.accessions, settings.batch_filings):
+                futures = [chunk_task.submit(raw, part, {a: p.known[a] for a in part if a in p.known}, None, None)
+                           for part in reprocess.chunks(batch, reprocess.CHUNK)]
+                result = steps.BatchResult()
+                for f in futures:
+                    steps.merge(result, f.result())
+                steps.write_batch(result, out)
+                steps.merge(total, result, rows=False)
         return dict(total.counts), time.monotonic() - t0
 
     return run()

@@ -237,16 +237,27 @@ class Plan:
     known: dict[str, steps.KnownFiling]
 
 
-def plan(raw: str, out: str, start: dt.date | None, end: dt.date | None) -> Plan:
-    """The stored accessions that may fall in the range, and what the output already knows of them.
+def slices(raw: str, start: dt.date | None, end: dt.date | None) -> list[list[str]]:
+    """The stored accessions that may fall in the range, one list per accession year: a reprocess of
+    decades holds one year's index facts at a time, not the whole output's."""
+    by_year: dict[int, list[str]] = {}
+    for acc in steps.candidate_accessions(RawStore(raw).iter_accessions(), start, end):
+        by_year.setdefault(steps.accession_year(acc), []).append(acc)
+    return [by_year[y] for y in sorted(by_year)]
+
+
+def plan(out: str, accs: list[str], start: dt.date | None, end: dt.date | None) -> Plan:
+    """What the output already knows of one slice's accessions, and the order to process them in.
 
     Filings the output knows come first, in filing-date order, so a write batch touches a month file
     or two rather than every month of every year (each touched file is read and rewritten)."""
-    accs = steps.candidate_accessions(RawStore(raw).iter_accessions(), start, end)
-    years = range(start.year - 1, end.year + 2) if start and end else None
-    known = steps.known_filings(out, years)
-    accs.sort(key=lambda a: (a not in known, known[a].filing_date if a in known else dt.date.min, a))
-    return Plan(accs, known)
+    year = steps.accession_year(accs[0])
+    lo, hi = year - 1, year + 1  # an accession is filed in its year, rarely the one before or after
+    if start and end:
+        lo, hi = max(lo, start.year - 1), min(hi, end.year + 1)
+    known = steps.known_filings(out, range(lo, hi + 1), only=accs)
+    order = sorted(accs, key=lambda a: (a not in known, known[a].filing_date if a in known else dt.date.min, a))
+    return Plan(order, known)
 
 
 def chunks(items: list[str], size: int) -> Iterator[list[str]]:
@@ -282,6 +293,7 @@ def reprocess_batch_task(index: int, n: int, runner: Runner, raw: str, out: str,
                          progress: Progress | None = None) -> steps.BatchResult:
     result = run_batch(runner, raw, accs, known, start, end, progress)
     steps.write_batch(result, out)
+    result.filings, result.issuances = [], []  # counts only from here: the next batch must not meet these rows
     return result
 
 
@@ -299,15 +311,21 @@ def reprocess_flow(start: dt.date | None = None, end: dt.date | None = None,
     t0 = time.monotonic()
     total = steps.BatchResult()
     with output_lock(settings.out):
-        p = plan(settings.raw, settings.out, start, end)
-        logger.info("%d stored filings to reprocess from %s into %s", len(p.accessions), settings.raw, settings.out)
+        todo = slices(settings.raw, start, end)
+        n = sum(map(len, todo))
+        logger.info("%d stored filings to reprocess from %s into %s", n, settings.raw, settings.out)
         runner = make_runner(workers, dask, scheduler)
-        progress = Progress("reprocess", total_filings=len(p.accessions), enabled=show_progress)
+        progress = Progress("reprocess", total_filings=n, enabled=show_progress)
+        index = 0
         try:
-            for i, batch in enumerate(chunks(p.accessions, settings.batch_filings)):
-                part = reprocess_batch_task(i + 1, len(batch), runner, settings.raw, settings.out, batch,
-                                            {a: p.known[a] for a in batch if a in p.known}, start, end, progress)
-                steps.merge(total, part, rows=False)
+            while todo:
+                p = plan(settings.out, todo.pop(0), start, end)
+                for batch in chunks(p.accessions, settings.batch_filings):
+                    index += 1
+                    part = reprocess_batch_task(index, len(batch), runner, settings.raw, settings.out, batch,
+                                                {a: p.known[a] for a in batch if a in p.known}, start, end, progress)
+                    steps.merge(total, part, rows=False)
+                del p
         finally:
             progress.close()
             runner.close()

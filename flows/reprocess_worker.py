@@ -53,7 +53,7 @@ class BatchResult:
                                   "status": status, "error": filing.get("error") or ""})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KnownFiling:
     """What an existing `filings` row says about a filing (the index's facts, kept from its first run)."""
     cik: int

@@ -266,3 +266,24 @@ def test_progress_off(monkeypatch):
     p.advance(days=1)
     p.close()
     assert stream.getvalue() == ""
+
+
+def test_a_reprocess_holds_one_accession_year_of_index_facts_at_a_time(tmp_path):
+    import datetime as dt
+
+    from edgar8k.flows.reprocess import plan, slices
+    from edgar8k.load.parquet import to_table, write_partitions
+
+    raw, out = RawStore(tmp_path / "raw"), str(tmp_path / "out")
+    accs = ["0000000001-00-000001", "0000000002-00-000002", "0000000001-01-000003", "0000000003-01-000004"]
+    for a in accs:
+        raw.put(a, b"x", "http://127.0.0.1/x")
+    days = {accs[0]: dt.date(2000, 12, 29), accs[1]: dt.date(2000, 3, 1), accs[2]: dt.date(2001, 1, 2)}
+    rows = [{"accession_number": a, "cik": 1, "form_type": "8-K", "filing_date": d, "has_issuance": False,
+             "status": "ok", "filing_year": d.year} for a, d in days.items()]
+    write_partitions("filings", to_table("filings", rows), out, days)
+    assert slices(str(tmp_path / "raw"), None, None) == [accs[:2], accs[2:]]
+    first = plan(out, accs[:2], None, None)
+    assert set(first.known) == {accs[0], accs[1]} and first.accessions == [accs[1], accs[0]]  # by filing date
+    second = plan(out, accs[2:], None, None)
+    assert set(second.known) == {accs[2]} and second.accessions == [accs[2], accs[3]]  # unknown ones last
