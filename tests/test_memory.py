@@ -29,7 +29,10 @@ print(libc.mallinfo2().hblkhd - before)  # bytes of the second block that live i
 
 
 def _probe(env: dict[str, str]) -> tuple[str, int]:
-    out = subprocess.run([sys.executable, "-c", PROBE], env={**os.environ, **env}, capture_output=True,
+    # glibc's own settings from the environment would decide the untuned case (dask's nanny, imported
+    # by earlier tests, puts MALLOC_TRIM_THRESHOLD_ in os.environ, which fixes the threshold)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("MALLOC_", "GLIBC_TUNABLES"))}
+    out = subprocess.run([sys.executable, "-c", PROBE], env={**clean, **env}, capture_output=True,
                          text=True, check=True).stdout.split()
     return out[0], int(out[1])
 
