@@ -141,10 +141,9 @@ def write_partitions(table: str, new: pa.Table, out: str, written: Mapping[str, 
     written_rows = 0
     for year in sorted({y for y, _ in keys}):
         folder = f"{base}/{PARTITION_COLUMN}={year}"
-        in_year = new.filter(pc.equal(years, year)).drop_columns([PARTITION_COLUMN])
         for month in sorted(m for y, m in keys if y == year):
             final = f"{folder}/{part_file(month)}"
-            fresh = in_year.filter(pc.equal(pc.month(in_year.column("filing_date")), month))
+            fresh = new.filter(pc.and_(pc.equal(years, year), pc.equal(months, month))).drop_columns([PARTITION_COLUMN])
             old = _read_partition_file(fs, final, table)
             if old is not None:
                 keep = pc.invert(pc.is_in(old.column("accession_number"), value_set=drop))
