@@ -46,7 +46,7 @@ def _re_namespace() -> types.SimpleNamespace:
 
 re = _re_namespace()
 
-EXTRACTOR_VERSION = "0.11.1"
+EXTRACTOR_VERSION = "0.11.2"
 
 # ---------------------------------------------------------------------------------------------
 # Sentences
@@ -386,8 +386,13 @@ _NEGATIVE_SENTENCE = re.compile(
     r"shall\s+not\s+constitute\s+an\s+offer|not\s+an\s+offer\s+to\s+sell|no\s+offer,?\s+solicitation)\b",
     re.IGNORECASE,
 )
-_SOFT_NEGATIVE = re.compile(r"\b(?:repurchas\w*|tender(?:s|ed)?|tender\s+offers?|accepted\s+for\s+purchase)\b", re.I)
-_STRONG_SALE = re.compile(r"\bissuance\s+and\s+sale\s+by\s+(?:the\s+Company|us)\b|\b(?:the\s+Company|we)\s+(?:issued|sold)\b", re.I)
+_SOFT_NEGATIVE = re.compile(r"\b(?:repurchas\w*|tender(?:s|ed)?|tender\s+offers?|accepted\s+for\s+purchase|"
+                            r"selling\s+(?:stock|share)holders?)\b", re.I)
+_STRONG_SALE = re.compile(r"\b(?:issuance\s+and\s+)?sale\s+by\s+(?:the\s+Company|us)\b|\b(?:the\s+Company|we)\s+(?:issued|sold)\b", re.I)
+_SELLING_HOLDERS_LEFT = re.compile(r"selling\s+(?:stock|share)holders?\b[^;]{0,60}$", re.I)
+_SELLING_HOLDERS_RIGHT = re.compile(
+    r"\s*(?:shares\s+)?(?:of\s+(?:its\s+|our\s+|the\s+Company's\s+)?common\s+stock\s+)?(?:to\s+be\s+|being\s+|were\s+|are\s+|will\s+be\s+)?(?:sold|offered)\s+"
+    r"by\s+(?:the\s+|certain\s+)?selling\s+(?:stock|share)holders?", re.I)
 _SALE_OF_NOTES = re.compile(
     r"(?:issuance\s+and\s+sale|offer\s+and\s+sale|sale|offering|pricing|issuance)\s+(?:by\s+the\s+Company\s+)?"
     r"(?:on\s+[A-Z][a-z]+\s+\d{1,2},\s+\d{4},?\s+)?(?:of\s+)?"
@@ -970,6 +975,9 @@ def _sentence_mentions(s: Sentence, ctx: _FilingContext, following: str = "", re
     for q in numbers:
         if _OUTSTANDING_AFTER.search(text[max(0, q.start - 160):q.start]):
             continue  # the share count after the offering, not the shares sold
+        if "selling" in text and (_SELLING_HOLDERS_LEFT.search(text[max(0, q.start - 100):q.start])
+                                  or _SELLING_HOLDERS_RIGHT.match(text, q.end)):
+            continue  # sold by the selling stockholders alongside the company: a resale, not an issuance
         m = _count_mention(text, q, company_name)
         if m is not None:
             mentions.append(m)
@@ -1457,6 +1465,10 @@ def _price_target(mentions: list[_Mention], q: Quantity, kind: str, unit: str | 
     before = [m for m in mentions if m.start < q.start and _fits(m, kind, unit)]
     if before:
         free = [m for m in before if _slot_free(m, kind)]
+        if kind == "purchase" and unit and unit.startswith("share"):
+            # '$3.49 per share ... and $3.4899 per pre-funded warrant': a per-share price is the stock's
+            stock = [m for m in free if m.security_type != "pre_funded_warrant"]
+            free = stock or free
         return (free or before)[-1]
     after = [m for m in mentions if m.start > q.end and _fits(m, kind, unit)]
     return after[0] if after else None
@@ -1779,7 +1791,8 @@ def _set_dates(tx: Transaction, draft: _Draft, context: list[Sentence],
             if closing is None and (re.search(r"(?:clos(?:e|ed|ing)|consummated|completed|issued|settle\w*)\s+"
                                               r"(?:\w+\s+){0,3}on\s+(?:or\s+about\s+)?$", left, re.I)
                                     or re.search(r"\b(?:clos(?:e|ing)|delivery)\b[^.;$]{0,80}?\b(?:occur|take\s+place|be\s+completed|be\s+made)\s+"
-                                                 r"on\s+(?:or\s+about\s+)?$", left, re.I)):
+                                                 r"on\s+(?:or\s+about\s+)?$", left, re.I)
+                                    or re.search(r"\bexpects?\s+to\s+deliver\b[^.;$]{0,100}?\bon\s+(?:or\s+about\s+)?$", left, re.I)):
                 closing = (d, s)
     if agreement:
         d, s = agreement

@@ -406,3 +406,32 @@ def test_subsidiary_issuer_scan_equals_the_one_regex_search() -> None:
         found += want
         assert _subsidiary_issuer(text, _folded(text)) == want, text
     assert found > 20, "the sentences must exercise the pattern"
+
+
+def test_per_share_price_goes_to_the_stock_and_per_warrant_price_to_the_pre_funded_warrant() -> None:
+    (t,) = extract("On January 5, 2021, the Company agreed to sell 239,594 shares of its common stock and pre-funded "
+                   "warrants to purchase up to 75,594 shares of common stock at an offering price of $3.49 per share "
+                   "of common stock and $3.4899 per pre-funded warrant in a registered direct offering.")
+    prices = {s.security_type: (s.shares, s.price_per_share) for s in t.securities}
+    assert prices == {"common_stock": (239594, Decimal("3.49")), "pre_funded_warrant": (75594, Decimal("3.4899"))}
+
+
+def test_the_company_part_of_an_offering_with_selling_stockholders_is_kept() -> None:
+    (t,) = extract('On January 5, 2021, Acme Corp. (the "Company") and certain selling stockholders entered into an '
+                   "underwriting agreement with Big Bank LLC for the sale by the Company of 6,773,000 shares of its "
+                   "common stock and for the sale by the selling stockholders of an aggregate of 227,000 shares of "
+                   "common stock. The shares were sold to the public at a price of $17.50 per share.")
+    assert [(s.shares, s.price_per_share) for s in t.securities] == [(6773000, Decimal("17.50"))]
+    assert t.agreement_date == dt.date(2021, 1, 5)
+    (t,) = extract("On January 5, 2021, the Company sold 4,000,000 shares of common stock and 1,000,000 shares were "
+                   "sold by the selling stockholders, at $12.00 per share in an underwritten public offering.")
+    assert [s.shares for s in t.securities] == [4000000]
+    assert extract("On January 5, 2021, the selling stockholders sold 1,000,000 shares of common stock at $12.00 "
+                   "per share in an underwritten public offering.") == []
+
+
+def test_an_expected_delivery_date_is_the_closing_date() -> None:
+    (t,) = extract("On January 5, 2021, the Company entered into an underwriting agreement relating to the sale of "
+                   "2,000,000 shares of its common stock at $3.00 per share. The Company expects to deliver the "
+                   "shares against payment on or about January 8, 2021.")
+    assert t.closing_date == dt.date(2021, 1, 8)
