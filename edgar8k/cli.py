@@ -16,6 +16,7 @@ from typing import Any, Sequence
 
 from edgar8k import __version__
 from edgar8k.config import SEC_BASE_URL, ConfigError, Settings, load_settings
+from edgar8k.locations import LocationError, local_path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEMO_MIRROR = REPO_ROOT / "data" / "demo"
@@ -264,7 +265,11 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     if args.scheduler and "://" not in args.scheduler:
         raise UsageError(f"--scheduler {args.scheduler!r} is not a Dask address; use e.g. tcp://127.0.0.1:8786")
     settings = load_settings({k: getattr(args, k) for k in ("out", "raw") if getattr(args, k) is not None})
-    if "://" not in settings.raw and not Path(settings.raw).is_dir():
+    try:
+        raw_local = local_path(settings.raw)
+    except LocationError as e:
+        raise UsageError(f"raw store {e}") from None
+    if raw_local is not None and not Path(raw_local).is_dir():
         raise UsageError(f"raw store {settings.raw} does not exist; point --raw at the folder a backfill filled")
     _check_writable(settings.out)
     _prefect_env(args)
@@ -338,9 +343,13 @@ def _report(summary: dict[str, Any]) -> int:
 
 
 def _check_writable(out: str) -> None:
-    if "://" in out:
+    try:
+        local = local_path(out)
+    except LocationError as e:
+        raise UsageError(f"output {e}") from None
+    if local is None:
         return
-    p = Path(out)
+    p = Path(local)
     try:
         p.mkdir(parents=True, exist_ok=True)
         probe = p / ".edgar8k-write-test"

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
+from edgar8k.locations import LocationError, local_path
+
 SEC_BASE_URL = "https://www.sec.gov"
 SEC_MAX_RATE = 10.0  # requests/second, the SEC's fair-access ceiling for all of a user's traffic
 
@@ -58,7 +60,11 @@ class Settings:
                 raise ConfigError(f"rate {self.rate}/s is above the SEC's fair-access limit of "
                                   f"{SEC_MAX_RATE:g}/s; use --rate 9 or less")
         elif self.is_local:
-            if not Path(self.source).is_dir():
+            try:
+                local = local_path(self.source)
+            except LocationError as e:
+                raise ConfigError(f"source {e}") from None
+            if local is None or not Path(local).is_dir():
                 raise ConfigError(f"source {self.source!r} is neither an http(s) URL nor an existing "
                                   "mirror directory; pass --source https://www.sec.gov, a server URL, or a folder")
         if self.rate <= 0:

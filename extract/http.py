@@ -20,6 +20,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 
 from edgar8k.config import SEC_MAX_RATE, Settings
+from edgar8k.locations import local_path
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +178,7 @@ class EdgarClient:
         self.bucket = TokenBucket(settings.rate)
         self.pause = ThrottlePause()
         self._stats_lock = threading.Lock()
-        self._local_root = Path(settings.source).resolve() if settings.is_local else None
+        self._local_root = Path(local_path(settings.source) or settings.source) if settings.is_local else None
         self._session = None if settings.is_local else self._make_session()
 
     def _make_session(self) -> requests.Session:

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
-from urllib.parse import unquote, urlsplit
+
+from edgar8k.locations import LocationError, local_path
 
 if TYPE_CHECKING:
     import pyarrow.fs as pafs
@@ -52,13 +53,12 @@ def _check(acc: str) -> str:
 
 def _open_fs(root: str) -> tuple[pafs.FileSystem | None, str]:
     """(filesystem, base path) for a filesystem URI; (None, folder) for a local folder."""
-    if "://" not in root:
-        return None, Path(root).expanduser().resolve().as_posix()
-    if root.startswith("file://"):
-        u = urlsplit(root)
-        if u.netloc not in ("", "localhost"):
-            raise RawStoreError(f"raw store {root!r}: a file:// URI names a path on this machine, not on {u.netloc!r}")
-        return None, Path(unquote(u.path)).resolve().as_posix()
+    try:
+        local = local_path(root)
+    except LocationError as e:
+        raise RawStoreError(f"raw store {e}") from e
+    if local is not None:
+        return None, local
     import pyarrow.fs as pafs
 
     try:

@@ -34,6 +34,7 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from edgar8k.load.schema import PARTITION_COLUMN, SORT_KEYS, TABLES, arrow_schema, file_schema
+from edgar8k.locations import local_path
 
 LEGACY_PART_FILE = "part-0.parquet"  # the one-file-per-year layout before month files
 LOCK_FILE = "_edgar8k.lock"
@@ -57,10 +58,10 @@ class OutputLocked(RuntimeError):
 
 def resolve_fs(uri: str) -> tuple[pafs.FileSystem, str]:
     """A pyarrow filesystem and the path inside it, for a local folder or any `scheme://` URI."""
-    if "://" in uri and not uri.startswith("file://"):
+    local = local_path(uri)
+    if local is None:
         return pafs.FileSystem.from_uri(uri)
-    path = uri.removeprefix("file://")
-    return pafs.LocalFileSystem(), str(Path(path).resolve())
+    return pafs.LocalFileSystem(), local
 
 
 def to_table(table: str, data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pa.Table:

@@ -102,6 +102,10 @@ MISTAKES = {
                                      "not in the raw store"),
     "show a malformed reference": (["show", "hello"], "neither a file nor an accession number"),
     "demo unwritable output": (["demo", "--out", "{unwritable}"], "cannot write to output folder"),
+    "output on another machine": (["demo", "--out", "file://otherhost/data/out"],
+                                  "a file:// URI names a path on this machine, not on 'otherhost'"),
+    "mirror on another machine": (["backfill", "--start", "2024-03-01", "--end", "2024-03-02",
+                                   "--source", "file://otherhost/mirror"], "not on 'otherhost'"),
 }
 
 
