@@ -18,7 +18,7 @@ from edgar8k.extract.http import EdgarClient, FetchError
 from edgar8k.extract.raw_store import RawRecord, RawStore
 from edgar8k.extract.submissions import fetch_submission
 from edgar8k.flows.reprocess_worker import BatchResult, KnownFiling  # noqa: F401 - re-exported: every flow's types
-from edgar8k.load.parquet import resolve_fs, to_table, write_partitions
+from edgar8k.load.parquet import resolve_fs, write_filings
 from edgar8k.memory import release_free_memory
 from edgar8k.transform.records import FilingMeta, failed_filing_row, process_submission
 
@@ -108,16 +108,10 @@ def fetch_error_days(out: str, years: Iterable[int]) -> list[dt.date]:
 
 
 def write_batch(result: BatchResult, out: str) -> dict[str, int]:
-    """Upsert a batch's rows; the filings written decide which issuance rows are replaced.
-
-    Issuances are written first: a `filings` row is what marks a filing done (`done_accessions`), so
-    a run killed between the two tables redoes those filings instead of leaving them without their
-    issuance rows."""
+    """Upsert a batch's rows; the filings written decide which issuance rows are replaced."""
     if not result.filings:
         return {"filings": 0, "issuances": 0}
-    written = {f["accession_number"]: f["filing_date"] for f in result.filings}
-    istats = write_partitions("issuances", to_table("issuances", result.issuances), out, written)
-    fstats = write_partitions("filings", to_table("filings", result.filings), out, written)
+    fstats, istats = write_filings(result.filings, result.issuances, out)
     release_free_memory()
     return {"filings": fstats.rows_written, "issuances": istats.rows_written}
 

@@ -120,6 +120,18 @@ def part_file(month: int) -> str:
     return f"part-{month:02d}.parquet"
 
 
+def write_filings(filings: pd.DataFrame | Iterable[Mapping[str, Any]],
+                  issuances: pd.DataFrame | Iterable[Mapping[str, Any]], out: str) -> tuple[WriteStats, WriteStats]:
+    """Upsert filings with their issuance rows; returns (filings, issuances) stats.
+
+    Issuances are written first: a `filings` row is what marks a filing done, so a run killed between
+    the two tables redoes those filings instead of leaving them without their issuance rows."""
+    ftable = to_table("filings", filings)
+    written = dict(zip(ftable.column("accession_number").to_pylist(), ftable.column("filing_date").to_pylist()))
+    istats = write_partitions("issuances", to_table("issuances", issuances), out, written)
+    return write_partitions("filings", ftable, out, written), istats
+
+
 def write_partitions(table: str, new: pa.Table, out: str, written: Mapping[str, dt.date]) -> WriteStats:
     """Upsert: replace the rows of the filings in `written` (accession -> filing date) with `new`'s.
 

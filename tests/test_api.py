@@ -16,7 +16,7 @@ import pytest
 
 import edgar8k
 from edgar8k import api
-from edgar8k.load.parquet import to_table, write_partitions
+from edgar8k.load.parquet import write_filings
 from edgar8k.load.schema import PARTITION_COLUMN, arrow_schema
 
 from tests.conftest import DEMO
@@ -42,9 +42,7 @@ def build_demo_output(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         issuances.append(i)
     fil = pd.concat(filings, ignore_index=True)
     iss = pd.concat(issuances, ignore_index=True)
-    written = dict(zip(fil["accession_number"], fil["filing_date"]))
-    write_partitions("filings", to_table("filings", fil), str(out), written)
-    write_partitions("issuances", to_table("issuances", iss), str(out), written)
+    write_filings(fil, iss, str(out))
     return fil, iss
 
 

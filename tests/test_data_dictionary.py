@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from edgar8k.load import dictionary
-from edgar8k.load.parquet import part_file, to_table, write_partitions
+from edgar8k.load.parquet import part_file, write_filings
 from edgar8k.load.schema import PARTITION_COLUMN, TABLES, arrow_schema
 
 from tests.conftest import DEMO
@@ -66,10 +66,8 @@ def test_documented_schema_is_what_the_writer_puts_in_files(tmp_path: Path) -> N
     from edgar8k.api import extract_file
 
     filing, issuances = extract_file(HALCYON)
-    acc, day = filing.loc[0, "accession_number"], filing.loc[0, "filing_date"]
-    written = {acc: day}
-    write_partitions("filings", to_table("filings", filing), str(tmp_path), written)
-    write_partitions("issuances", to_table("issuances", issuances), str(tmp_path), written)
+    day = filing.loc[0, "filing_date"]
+    write_filings(filing, issuances, str(tmp_path))
     docs = documented_columns(dictionary.render_markdown())
     for table in TABLES:
         written = pq.read_schema(tmp_path / table / f"{PARTITION_COLUMN}=2024" / part_file(day.month))

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from edgar8k.load.parquet import OutputLocked, SchemaError, output_lock, read_table, to_table, write_partitions
+from edgar8k.load.parquet import OutputLocked, SchemaError, output_lock, read_table, to_table, write_filings
 from edgar8k.load.schema import FILINGS_COLUMNS, ISSUANCES_COLUMNS, arrow_schema, data_dictionary_markdown
 
 
@@ -28,9 +28,7 @@ def issuance(acc: str, day: dt.date, t: int = 0, s: int = 0, **kw) -> dict:
 
 
 def write(out: Path, filings: list[dict], issuances: list[dict]) -> None:
-    written = {f["accession_number"]: f["filing_date"] for f in filings}
-    write_partitions("filings", to_table("filings", filings), str(out), written)
-    write_partitions("issuances", to_table("issuances", issuances), str(out), written)
+    write_filings(filings, issuances, str(out))
 
 
 def digest(out: Path) -> dict[str, str]:
