@@ -6,9 +6,9 @@ defaults cause it: every thread gets its own malloc arena (up to 8 per core), ea
 memory at its own high-water mark, and the mmap threshold rises to the largest block ever freed, so
 big transient buffers (a document's text, libxml2's tree) move from mmap, returned on free, into
 arenas that fragment. Capping the arenas, fixing the threshold, and trimming after each write batch
-keeps RSS at the size of what is live. Arrow allocates from the same malloc (its default, mimalloc,
-kept ~56 MB of pages it no longer used through a backfill), so one trim returns both. Elsewhere than
-glibc these calls do nothing.
+keeps RSS at the size of what is live. Arrow is made to allocate from the same malloc (its default,
+mimalloc, kept pages it no longer used, and more with every write batch), so one trim returns both.
+Elsewhere than glibc these calls do nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ _M_ARENA_MAX = -8
 
 ARENAS = 2
 MMAP_THRESHOLD = 256 * 1024
+
+
+_native_pools: list = []  # Arrow C++'s default pool when pyarrow was loaded before the environment said otherwise
 
 
 @cache
@@ -48,11 +51,27 @@ def tune_allocator() -> bool:
     ok = libc.mallopt(_M_ARENA_MAX, ARENAS) == 1
     ok &= libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1  # also stops the threshold from rising
     ok &= libc.mallopt(_M_TRIM_THRESHOLD, 2 * MMAP_THRESHOLD) == 1
-    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")  # for a pyarrow imported later
+    arrow_allocates_from_malloc()  # for a pyarrow imported later
     pa = sys.modules.get("pyarrow")
     if pa is not None and os.environ["ARROW_DEFAULT_MEMORY_POOL"] == "system":
+        native = pa.default_memory_pool()  # still Arrow C++'s own default: nothing has replaced it yet
+        if native.backend_name != "system":
+            _native_pools.append(native)
         pa.set_memory_pool(pa.system_memory_pool())
     return bool(ok)
+
+
+def arrow_allocates_from_malloc() -> None:
+    """Make Arrow C++'s default pool glibc's malloc, for every pyarrow loaded after this call.
+
+    It has to come before `import pyarrow`: the C++ default is chosen once, from the environment, when
+    pyarrow loads, and `pa.set_memory_pool` replaces it only for pyarrow's Python-level conversions.
+    Parquet reads and dataset scans keep allocating from the C++ default; with mimalloc there, an RSS
+    sample of a 100k-filing backfill found its region growing ~20 MB per 7 minutes, in steps at each
+    write batch, and 20 upserts of 5,000 filings held 149-163 MB against 135-139 MB with malloc.
+    The entry points (the CLI, and through it served flows and reprocess workers) call it first."""
+    if _libc() is not None:
+        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
 
 def release_free_memory() -> None:
@@ -63,3 +82,5 @@ def release_free_memory() -> None:
     pa = sys.modules.get("pyarrow")  # only if loaded: importing it would cost more than it frees
     if pa is not None:
         pa.default_memory_pool().release_unused()
+        for pool in _native_pools:
+            pool.release_unused()

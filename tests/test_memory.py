@@ -52,3 +52,18 @@ def test_arrow_allocates_from_the_tuned_malloc():
                          env={k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"},
                          capture_output=True, text=True, check=True).stdout.strip()
     assert out == "system"
+
+
+def test_the_cli_makes_arrow_cpp_allocate_from_malloc_too(tmp_path):
+    # pa.set_memory_pool reaches only pyarrow's Python-level conversions; Parquet reads allocate from
+    # Arrow C++'s default, fixed when pyarrow loads, so the CLI has to choose it before that
+    script = ("import sys; from edgar8k.cli import main; main(['config', '--json']); "
+              "import pyarrow as pa, pyarrow.parquet as pq; "
+              "pq.write_table(pa.table({'a': [f'acc-{i:08d}' for i in range(100_000)]}), sys.argv[1]); "
+              "pq.read_table(sys.argv[1]); "
+              "print(pa.mimalloc_memory_pool().max_memory(), pa.system_memory_pool().max_memory(), file=sys.stderr)")
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    r = subprocess.run([sys.executable, "-c", script, str(tmp_path / "t.parquet")], env=env, cwd=tmp_path,
+                       capture_output=True, text=True, check=True)
+    mimalloc, system = map(int, r.stderr.split()[-2:])
+    assert mimalloc == 0 and system > 1_000_000, r.stderr
