@@ -67,6 +67,11 @@ class Settings:
             if local is None or not Path(local).is_dir():
                 raise ConfigError(f"source {self.source!r} is neither an http(s) URL nor an existing "
                                   "mirror directory; pass --source https://www.sec.gov, a server URL, or a folder")
+        for name in ("out", "raw"):
+            try:
+                local_path(getattr(self, name))
+            except LocationError as e:
+                raise ConfigError(f"{name} {e}") from None
         if self.rate <= 0:
             raise ConfigError(f"rate must be positive, got {self.rate}")
         if self.workers < 1:

@@ -21,6 +21,6 @@ def local_path(location: str) -> str | None:
         return None
     u = urlsplit(location)
     if u.netloc not in ("", "localhost"):
-        raise LocationError(f"{location!r}: a file:// URI names a path on this machine, not on {u.netloc!r}; "
-                            "give a local folder or an s3:// (or other filesystem) URI")
+        raise LocationError(f"{location!r}: a file:// URI names a path on this machine, not on {u.netloc!r} "
+                            "(an absolute path takes three slashes: file:///data/...)")
     return Path(unquote(u.path)).resolve().as_posix()

@@ -19,7 +19,6 @@ import stat
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from edgar8k.locations import LocationError, local_path

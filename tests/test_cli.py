@@ -104,6 +104,8 @@ MISTAKES = {
     "demo unwritable output": (["demo", "--out", "{unwritable}"], "cannot write to output folder"),
     "output on another machine": (["demo", "--out", "file://otherhost/data/out"],
                                   "a file:// URI names a path on this machine, not on 'otherhost'"),
+    "raw store on another machine": (["backfill", "--start", "2024-03-01", "--end", "2024-03-02", "--source", str(DEMO),
+                                      "--raw", "file://otherhost/raw"], "raw 'file://otherhost/raw': a file:// URI"),
     "mirror on another machine": (["backfill", "--start", "2024-03-01", "--end", "2024-03-02",
                                    "--source", "file://otherhost/mirror"], "not on 'otherhost'"),
 }

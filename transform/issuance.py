@@ -388,10 +388,13 @@ _NEGATIVE_SENTENCE = re.compile(
 )
 _SOFT_NEGATIVE = re.compile(r"\b(?:repurchas\w*|tender(?:s|ed)?|tender\s+offers?|accepted\s+for\s+purchase|"
                             r"selling\s+(?:stock|share)holders?)\b", re.I)
-_STRONG_SALE = re.compile(r"\b(?:issuance\s+and\s+)?sale\s+by\s+(?:the\s+Company|us)\b|\b(?:the\s+Company|we)\s+(?:issued|sold)\b", re.I)
-_SELLING_HOLDERS_LEFT = re.compile(r"selling\s+(?:stock|share)holders?\b[^;]{0,60}$", re.I)
+_STRONG_SALE = re.compile(r"\bissuance\s+and\s+sale\s+by\s+(?:the\s+Company|us)\b|\b(?:the\s+Company|we)\s+(?:issued|sold)\b", re.I)
+_COMPANY_SALE_OF_SECURITIES = re.compile(  # beside selling stockholders: the company's own part of the offering
+    r"\bsale\s+by\s+(?:the\s+Company|us)\s+of\s+[^.;]{0,60}?\b(?:shares|stock|warrants?|units|notes)\b", re.I)
+_SELLING_HOLDERS_LEFT = re.compile(r"selling\s+(?:stock|share)holders?\b(?:(?!\b(?:the\s+Company|we)\b)[^;]){0,60}$", re.I)
 _SELLING_HOLDERS_RIGHT = re.compile(
-    r"\s*(?:shares\s+)?(?:of\s+(?:its\s+|our\s+|the\s+Company's\s+)?common\s+stock\s+)?(?:to\s+be\s+|being\s+|were\s+|are\s+|will\s+be\s+)?(?:sold|offered)\s+"
+    r"\s*(?:shares\s+)?(?:of\s+(?:its\s+|our\s+|the\s+Company's\s+)?common\s+stock\s+)?"
+    r"(?:(?:to\s+be\s+|being\s+|were\s+|are\s+|will\s+be\s+)?(?:sold|offered)\s+)?"
     r"by\s+(?:the\s+|certain\s+)?selling\s+(?:stock|share)holders?", re.I)
 _SALE_OF_NOTES = re.compile(
     r"(?:issuance\s+and\s+sale|offer\s+and\s+sale|sale|offering|pricing|issuance)\s+(?:by\s+the\s+Company\s+)?"
@@ -412,7 +415,8 @@ def _is_negative(text: str) -> bool:
     phrase = _negative_phrase(text)
     if phrase is None:
         return False
-    if _SOFT_NEGATIVE.fullmatch(phrase) and _STRONG_SALE.search(text):
+    if _SOFT_NEGATIVE.fullmatch(phrase) and (_STRONG_SALE.search(text) or (
+            phrase.lower().startswith("selling") and _COMPANY_SALE_OF_SECURITIES.search(text))):
         rest = _SOFT_NEGATIVE.sub(" ", text)
         return bool(_NEGATIVE_SENTENCE.search(rest))
     return True
@@ -972,11 +976,12 @@ def _sentence_mentions(s: Sentence, ctx: _FilingContext, following: str = "", re
     money = find_money(text)
     numbers = [q for q in find_numbers(text) if not _is_year(q, text)]
     mentions: list[_Mention] = []
+    resale = "selling" in text.lower()
     for q in numbers:
         if _OUTSTANDING_AFTER.search(text[max(0, q.start - 160):q.start]):
             continue  # the share count after the offering, not the shares sold
-        if "selling" in text and (_SELLING_HOLDERS_LEFT.search(text[max(0, q.start - 100):q.start])
-                                  or _SELLING_HOLDERS_RIGHT.match(text, q.end)):
+        if resale and (_SELLING_HOLDERS_LEFT.search(text[max(0, q.start - 100):q.start])
+                       or _SELLING_HOLDERS_RIGHT.match(text, q.end)):
             continue  # sold by the selling stockholders alongside the company: a resale, not an issuance
         m = _count_mention(text, q, company_name)
         if m is not None:
@@ -1792,7 +1797,8 @@ def _set_dates(tx: Transaction, draft: _Draft, context: list[Sentence],
                                               r"(?:\w+\s+){0,3}on\s+(?:or\s+about\s+)?$", left, re.I)
                                     or re.search(r"\b(?:clos(?:e|ing)|delivery)\b[^.;$]{0,80}?\b(?:occur|take\s+place|be\s+completed|be\s+made)\s+"
                                                  r"on\s+(?:or\s+about\s+)?$", left, re.I)
-                                    or re.search(r"\bexpects?\s+to\s+deliver\b[^.;$]{0,100}?\bon\s+(?:or\s+about\s+)?$", left, re.I)):
+                                    or re.search(r"\b(?:expects?\s+to\s+deliver|expected\s+to\s+be\s+delivered)\b[^.;$]{0,120}?"
+                                                 r"\bon\s+(?:or\s+about\s+)?$", s.text[max(0, d.start - 180):d.start], re.I)):
                 closing = (d, s)
     if agreement:
         d, s = agreement

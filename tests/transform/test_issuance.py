@@ -428,10 +428,28 @@ def test_the_company_part_of_an_offering_with_selling_stockholders_is_kept() -> 
     assert [s.shares for s in t.securities] == [4000000]
     assert extract("On January 5, 2021, the selling stockholders sold 1,000,000 shares of common stock at $12.00 "
                    "per share in an underwritten public offering.") == []
+    for text in ("On January 5, 2021, the Company sold 4,000,000 shares of common stock and the Selling Stockholders "
+                 "sold 1,000,000 shares of common stock in an underwritten public offering at $12.00 per share.",
+                 "The offering closed on January 5, 2021: 1,000,000 shares were sold by the selling stockholders, and "
+                 "the Company sold 4,000,000 shares of common stock at $12.00 per share.",
+                 "On January 5, 2021, the underwriters purchased 4,000,000 shares by the Company and 1,000,000 shares "
+                 "by the selling stockholders at $12.00 per share, following the sale by the Company of its shares "
+                 "of common stock."):
+        (t,) = extract(text)
+        assert [s.shares for s in t.securities] == [4000000], text
+
+
+def test_a_company_selling_a_division_does_not_excuse_a_repurchase() -> None:
+    assert extract("On January 5, 2021, following the sale by the Company of its Widget division, the Board "
+                   "authorized the repurchase of up to 5,000,000 shares of common stock.") == []
 
 
 def test_an_expected_delivery_date_is_the_closing_date() -> None:
     (t,) = extract("On January 5, 2021, the Company entered into an underwriting agreement relating to the sale of "
                    "2,000,000 shares of its common stock at $3.00 per share. The Company expects to deliver the "
                    "shares against payment on or about January 8, 2021.")
+    assert t.closing_date == dt.date(2021, 1, 8)
+    (t,) = extract("On January 5, 2021, the Company entered into an underwriting agreement relating to the sale of "
+                   "2,000,000 shares of its common stock at $3.00 per share. The underwriters expect to deliver the "
+                   "shares of common stock to purchasers against payment on or about January 8, 2021.")
     assert t.closing_date == dt.date(2021, 1, 8)
