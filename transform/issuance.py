@@ -17,6 +17,7 @@ import re as _stdlib_re
 import types
 from dataclasses import dataclass, field
 from decimal import Decimal
+from collections.abc import Iterator
 from functools import lru_cache
 
 from edgar8k.transform.model import Evidence, FilingText, Security, Segment, Transaction
@@ -946,11 +947,29 @@ def _wrong_issuer(text: str, ctx: _FilingContext) -> bool:
     return False
 
 
+_COMPANY_AFTER_NAME = re.compile(r"(?:\s+[A-Z][\w&-]*){0,4},?\s+(?:Inc|Corp|Corporation|Ltd|LLC|L\.P|Company|Co)\b")
+
+
 def _names_a_company(word: str, text: str) -> bool:
     if word.lower() in _GENERIC_SUBJECTS:
         return False
-    return bool(re.search(rf"\b{re.escape(word)}(?:\s+[A-Z][\w&-]*){{0,4}},?\s+(?:Inc|Corp|Corporation|Ltd|LLC|L\.P|Company|Co)\b",
-                          text))
+    return any(_COMPANY_AFTER_NAME.match(text, i + len(word)) for i in _word_starts(text, word))
+
+
+def _word_starts(text: str, word: str) -> Iterator[int]:
+    """Where `word` occurs in `text` starting at a word boundary (regex `\\bword`). Found with str.find,
+    not a pattern built from the word: one compiled pattern per company name kept in the pattern cache
+    grows with the run (the corpus's 494 files made 23 of them: ~4,000, the cache's size, by 90,000
+    real filings)."""
+    if not word:
+        return
+    inner = word[0].isalnum() or word[0] == "_"
+    i = text.find(word)
+    while i >= 0:
+        before = i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_")
+        if before != inner:
+            yield i
+        i = text.find(word, i + 1)
 
 
 _GENERIC_SUBJECTS = frozenset({"the", "this", "such", "shares", "notes", "warrants", "units", "securities",
@@ -2305,7 +2324,7 @@ def _named_holders(text: str, target: str) -> tuple[tuple[str, int, int], ...]:
                 continue
         else:
             near = re.split(r"\.\s+(?=[A-Z])", text[max(0, m.start() - 200):m.start()])[-1]  # this sentence
-            if not re.search(rf"\b{re.escape(target)}", near, re.I):
+            if next(_word_starts(near.lower(), target.lower()), None) is None:
                 continue
         lm = _LIST.match(masked, m.end())
         if lm is None:
