@@ -47,14 +47,15 @@ def list_task(client: EdgarClient, lo: dt.date, hi: dt.date, forms: tuple[str, .
 
 @task(task_run_name="fetch+transform {day} ({n} filings)", cache_policy=NO_CACHE)
 def process_day_task(day: dt.date, n: int, entries: list[IndexEntry], pipeline: FetchPipeline,
-                     progress: Progress | None = None) -> steps.BatchResult:
+                     client: EdgarClient, progress: Progress | None = None) -> steps.BatchResult:
     """Take one day's filings from the run's fetch pipeline, which fetched them (and may already be
-    fetching the next day's) on its threads."""
+    fetching the next day's) on its threads, and transform them here, one at a time."""
     result = steps.BatchResult()
     for entry in entries:
-        taken, (filing, issuances) = pipeline.take()
+        taken, fetched = pipeline.take()
         if taken is not entry:  # the pipeline's order is the run's order; anything else is a bug here
             raise RuntimeError(f"{day}: expected {entry.accession_number}, the pipeline gave {taken.accession_number}")
+        filing, issuances = steps.process_fetched(entry, fetched, client)
         result.add(day, filing, issuances)
         if progress is not None:
             progress.advance(filings=1)
@@ -169,14 +170,14 @@ def run_ranges(settings: Settings, ranges: list[tuple[dt.date, dt.date]], flow_n
     with output_lock(settings.out):
         batch = steps.BatchResult()
         try:
-            with FetchPipeline(lambda e: steps.fetch_and_process(e, client, store), settings.workers) as pipeline:
+            with FetchPipeline(lambda e: steps.fetch(e, client, store), settings.workers) as pipeline:
                 planner = _Planner(settings, client, ranges, today, pipeline, progress, logger)
                 last_day = ranges[-1][1] if ranges else None
                 while (d := planner.next_day()) is not None:
                     total.counts["already_done"] += d.listed - len(d.todo)
                     progress.advance(filings=d.listed - len(d.todo))
                     if d.todo:
-                        steps.merge(batch, process_day_task(d.day, len(d.todo), d.todo, pipeline, progress))
+                        steps.merge(batch, process_day_task(d.day, len(d.todo), d.todo, pipeline, client, progress))
                     progress.advance(days=d.progress_days)
                     if len(batch.filings) >= settings.batch_filings:
                         write_batch_task(batch, settings.out, d.day)

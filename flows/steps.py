@@ -66,13 +66,21 @@ def meta_for(entry: IndexEntry, record: RawRecord | None, client: EdgarClient | 
     )
 
 
-def fetch_and_process(entry: IndexEntry, client: EdgarClient, store: RawStore) -> tuple[dict, list[dict]]:
-    """One filing end to end; a fetch failure becomes a `fetch_error` row, not an exception."""
+def fetch(entry: IndexEntry, client: EdgarClient, store: RawStore) -> RawRecord | FetchError:
+    """The fetch half of a filing, run on the pipeline's threads: a failure is returned, not raised."""
     try:
-        record = fetch_submission(client, store, entry)
+        return fetch_submission(client, store, entry)
     except FetchError as e:
-        return failed_filing_row(meta_for(entry, None, client), "fetch_error", f"fetch_error: {e}"), []
-    result = process_submission(record.data, meta_for(entry, record, client))
+        return e
+
+
+def process_fetched(entry: IndexEntry, fetched: RawRecord | FetchError, client: EdgarClient) -> tuple[dict, list[dict]]:
+    """The transform half, run by the consumer: one document at a time, not one per fetch thread. The
+    transform holds the GIL, so threads gave it no speed, only up to `workers` documents' parse trees
+    at once, interleaved in the same allocator arenas."""
+    if isinstance(fetched, FetchError):
+        return failed_filing_row(meta_for(entry, None, client), "fetch_error", f"fetch_error: {fetched}"), []
+    result = process_submission(fetched.data, meta_for(entry, fetched, client))
     return result.filing, result.issuances
 
 
