@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 from edgar8k import __version__
 from edgar8k.config import SEC_BASE_URL, ConfigError, Settings, load_settings
-from edgar8k.locations import LocationError, local_path
+from edgar8k.locations import LocationError, local_path, remote_filesystem
 from edgar8k.memory import arrow_allocates_from_malloc
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -267,10 +267,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     if args.scheduler and "://" not in args.scheduler:
         raise UsageError(f"--scheduler {args.scheduler!r} is not a Dask address; use e.g. tcp://127.0.0.1:8786")
     settings = load_settings({k: getattr(args, k) for k in ("out", "raw") if getattr(args, k) is not None})
-    try:
-        raw_local = local_path(settings.raw)
-    except LocationError as e:
-        raise UsageError(f"raw store {e}") from None
+    raw_local = _location("raw store", settings.raw)
     if raw_local is not None and not Path(raw_local).is_dir():
         raise UsageError(f"raw store {settings.raw} does not exist; point --raw at the folder a backfill filled")
     _check_writable(settings.out)
@@ -344,11 +341,19 @@ def _report(summary: dict[str, Any]) -> int:
     return 0
 
 
-def _check_writable(out: str) -> None:
+def _location(name: str, location: str) -> str | None:
+    """The local path a folder setting names, or None for a remote one that opens; else a one-line error."""
     try:
-        local = local_path(out)
+        local = local_path(location)
+        if local is None:
+            remote_filesystem(location)
     except LocationError as e:
-        raise UsageError(f"output {e}") from None
+        raise UsageError(f"{name} {e}") from None
+    return local
+
+
+def _check_writable(out: str) -> None:
+    local = _location("output", out)
     if local is None:
         return
     p = Path(local)

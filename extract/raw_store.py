@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Iterator
 
-from edgar8k.locations import LocationError, local_path
+from edgar8k.locations import LocationError, local_path, remote_filesystem
 
 if TYPE_CHECKING:
     import pyarrow.fs as pafs
@@ -54,27 +54,9 @@ def _open_fs(root: str) -> tuple[pafs.FileSystem | None, str]:
     """(filesystem, base path) for a filesystem URI; (None, folder) for a local folder."""
     try:
         local = local_path(root)
+        return (None, local) if local is not None else remote_filesystem(root)
     except LocationError as e:
         raise RawStoreError(f"raw store {e}") from e
-    if local is not None:
-        return None, local
-    import pyarrow.fs as pafs
-
-    try:
-        fs, path = pafs.FileSystem.from_uri(root)
-    except (ValueError, OSError) as e:  # ArrowInvalid is a ValueError: scheme pyarrow lacks
-        fs, path = _fsspec_fs(root, e)
-    return fs, path.rstrip("/")
-
-
-def _fsspec_fs(root: str, cause: Exception) -> tuple[pafs.FileSystem, str]:
-    try:
-        import fsspec
-        from pyarrow.fs import FSSpecHandler, PyFileSystem
-        ffs, path = fsspec.core.url_to_fs(root)
-    except Exception as e:  # noqa: BLE001 - both failures go into one clear message
-        raise RawStoreError(f"cannot open raw store {root!r}: {cause}; fsspec: {e}") from e
-    return PyFileSystem(FSSpecHandler(ffs)), path
 
 
 def _raise(e: OSError) -> None:

@@ -34,7 +34,7 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from edgar8k.load.schema import PARTITION_COLUMN, SORT_KEYS, TABLES, arrow_schema, file_schema
-from edgar8k.locations import local_path
+from edgar8k.locations import local_path, remote_filesystem
 
 LEGACY_PART_FILE = "part-0.parquet"  # the one-file-per-year layout before month files
 LOCK_FILE = "_edgar8k.lock"
@@ -60,7 +60,7 @@ def resolve_fs(uri: str) -> tuple[pafs.FileSystem, str]:
     """A pyarrow filesystem and the path inside it, for a local folder or any `scheme://` URI."""
     local = local_path(uri)
     if local is None:
-        return pafs.FileSystem.from_uri(uri)
+        return remote_filesystem(uri)
     return pafs.LocalFileSystem(), local
 
 

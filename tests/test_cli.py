@@ -106,6 +106,9 @@ MISTAKES = {
                                   "a file:// URI names a path on this machine, not on 'otherhost'"),
     "raw store on another machine": (["backfill", "--start", "2024-03-01", "--end", "2024-03-02", "--source", str(DEMO),
                                       "--raw", "file://otherhost/raw"], "raw 'file://otherhost/raw': a file:// URI"),
+    "output scheme nothing opens": (["backfill", "--start", "2024-03-01", "--end", "2024-03-02", "--source", str(DEMO),
+                                     "--out", "nosuchscheme://bucket/out"],
+                                    "output 'nosuchscheme://bucket/out': no filesystem opens it"),
     "mirror on another machine": (["backfill", "--start", "2024-03-01", "--end", "2024-03-02",
                                    "--source", "file://otherhost/mirror"], "not on 'otherhost'"),
 }

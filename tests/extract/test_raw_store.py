@@ -81,7 +81,7 @@ def test_s3_store_behaves_like_the_local_one(s3_uri):
 
 
 def test_unknown_scheme_is_a_clear_error():
-    with pytest.raises(RawStoreError, match="cannot open raw store"):
+    with pytest.raises(RawStoreError, match="raw store 'nosuchscheme://bucket/x': no filesystem opens it"):
         RawStore("nosuchscheme://bucket/x")
 
 

@@ -151,3 +151,20 @@ def test_a_filing_that_comes_back_under_another_date_leaves_no_row_behind(tmp_pa
 def test_a_row_whose_partition_year_is_not_its_filing_year_is_refused(tmp_path):
     with pytest.raises(SchemaError, match="filing_year must be the year of filing_date"):
         write(tmp_path, [filing("a", D1, filing_year=2002)], [])
+
+
+def test_issuances_are_written_before_the_filings_rows_that_mark_a_filing_done(tmp_path):
+    (tmp_path / "filings").write_text("")  # a file where the filings folder goes: only that table fails
+    with pytest.raises(OSError):
+        write(tmp_path, [filing("a", D1)], [issuance("a", D1)])
+    assert list(read_table("issuances", str(tmp_path))["accession_number"]) == ["a"]
+
+
+def test_an_output_on_a_scheme_only_fsspec_knows_works_like_a_folder(tmp_path):
+    pytest.importorskip("fsspec")
+    out = f"memory://edgar8k-tests/out-{tmp_path.name}"
+    with output_lock(out):
+        write_filings([filing("a", D1), filing("b", D2)], [issuance("a", D1)], out)
+        write_filings([filing("a", D1)], [issuance("a", D1, s=1)], out)
+    assert list(read_table("filings", out)["accession_number"]) == ["a", "b"]
+    assert read_table("issuances", out)["security_index"].tolist() == [1]
