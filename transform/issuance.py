@@ -20,6 +20,7 @@ from decimal import Decimal
 from collections.abc import Iterator
 from functools import lru_cache
 
+from edgar8k.transform.filing_cache import forget_filing, per_filing
 from edgar8k.transform.model import Evidence, FilingText, Security, Segment, Transaction
 from edgar8k.transform.numbers import (
     Quantity, Term, add_term, find_dates, find_money, find_numbers, find_terms, fold_ignorecase, fraction_word,
@@ -624,6 +625,7 @@ class _Draft:
 def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date: dt.date | None,
                       company_name: str | None) -> list[Transaction]:
     """Every issuance the filing reports, one Transaction per deal, each value with its evidence."""
+    forget_filing()  # answers come from this filing alone, whoever calls
     ref_date = event_date or cover_event_date(ft.text) or filing_date
     ctx = _FilingContext(company_name, company_aliases(ft.text, company_name), _defined_entities(ft.text), ref_date)
     drafts: dict[str, _Draft] = {}
@@ -765,7 +767,7 @@ def _negative_sentence(text: str) -> bool:
     return _negative_phrase(text) is not None
 
 
-@lru_cache(maxsize=4096)
+@per_filing()
 def _negative_phrase(text: str) -> str | None:
     """The first _NEGATIVE_SENTENCE match in text, or None."""
     if text.isascii():
@@ -780,7 +782,7 @@ _ISSUE_VERB_LITERALS = ("issu", "sell", "sold", "sale", "offer", "purchas", "sub
                         "consummat", "complet", "receiv", "exchang", "deliver", "agreed", "entered", "acquir")
 
 
-@lru_cache(maxsize=4096)
+@per_filing()
 def _could_mention(text: str) -> bool:
     """The first gate of _sentence_mentions: an issuing verb or a conversion of notes."""
     if text.isascii() and "$" not in text:  # _CONVERSION_OF_NOTES needs a "$"
@@ -1707,7 +1709,7 @@ def _context_sentences(draft: _Draft, index: _SentenceIndex,
     return out
 
 
-@lru_cache(maxsize=4096)
+@per_filing()
 def _kind_of(text: str) -> str | None:
     for kind, pat in _KIND_PATTERNS:
         if pat.search(text):
@@ -1715,17 +1717,17 @@ def _kind_of(text: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=4096)
+@per_filing()
 def _says_registered(text: str) -> bool:
     return bool(_REGISTERED.search(text))
 
 
-@lru_cache(maxsize=4096)
+@per_filing()
 def _says_exempt(text: str) -> bool:
     return bool(_EXEMPT.search(text))
 
 
-@lru_cache(maxsize=4096)
+@per_filing()
 def _exemption_cites(text: str) -> tuple[tuple[str, re.Match[str]], ...]:
     """(name, first match) of each exemption the sentence cites, in _EXEMPTION_CITES order."""
     if not _CITE_HINT.search(text):
@@ -2128,7 +2130,7 @@ def _head_before(text: str, at: int) -> tuple[str, int, int] | None:
     return None
 
 
-@lru_cache(maxsize=8)
+@per_filing(maxsize=8)
 def _party_terms(text: str, company_name: str | None) -> dict[str, list[tuple[str, int, int]]]:
     """Short names the filing defines for parties: 'Mudrick Capital Acquisition Holdings LLC (the "Sponsor")'
     -> {'Sponsor': [(name, start, end)]}; '... LIST (collectively, the "Purchasers")' and '("Sprott" and
@@ -2313,7 +2315,7 @@ def _holders_received(draft: _Draft, text: str, company_name: str | None) -> lis
     return [x for t in dict.fromkeys(targets) for x in _named_holders(text, t)]
 
 
-@lru_cache(maxsize=8)
+@per_filing(maxsize=8)
 def _named_holders(text: str, target: str) -> tuple[tuple[str, int, int], ...]:
     out: list[tuple[str, int, int]] = []
     masked = _blank(text)
@@ -2365,7 +2367,7 @@ _PERSON = re.compile(r"\b(?:Mr|Ms|Mrs|Dr)\.\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z]\.)
                      r"(?:received|purchased|acquired|subscribed)")
 
 
-@lru_cache(maxsize=4096)
+@per_filing()
 def _agent_sentence(text: str) -> bool:
     return bool(_AGENT_WARRANT.search(text) or re.search(
         r"placement\s+agent|underwriter'?s?\s+warrant|representative'?s?\s+warrant", text, re.I))

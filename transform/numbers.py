@@ -13,7 +13,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+
+from edgar8k.transform.filing_cache import per_filing
 
 SCALES = {
     "thousand": Decimal(1_000), "million": Decimal(1_000_000), "billion": Decimal(1_000_000_000),
@@ -173,7 +174,7 @@ def find_money(text: str) -> list[Quantity]:
     return list(_find_money(text))
 
 
-@lru_cache(maxsize=4096)
+@per_filing()
 def _find_money(text: str) -> tuple[Quantity, ...]:
     out: list[Quantity] = []
     if not _MONEY_HINT.search(text):
@@ -202,7 +203,7 @@ def find_numbers(text: str) -> list[Quantity]:
     return list(_find_numbers(text))
 
 
-@lru_cache(maxsize=4096)
+@per_filing()
 def _find_numbers(text: str) -> tuple[Quantity, ...]:
     money_spans = [(q.start, q.end) for q in find_money(text)]
     out: list[Quantity] = []
@@ -271,7 +272,7 @@ def find_dates(text: str) -> list[DateMention]:
     return list(_find_dates(text))
 
 
-@lru_cache(maxsize=4096)
+@per_filing()
 def _find_dates(text: str) -> tuple[DateMention, ...]:
     out: list[DateMention] = []
     if not _DIGIT.search(text):

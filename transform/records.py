@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from edgar8k.transform.filing_cache import forget_filing
 from edgar8k.transform.filing_text import build_filing_text, exhibits
 from edgar8k.transform.issuance import EXTRACTOR_VERSION, extract_issuances
 from edgar8k.transform.items import item_numbers_from_titles
@@ -81,6 +82,13 @@ def process_submission(raw: bytes, meta: FilingMeta) -> Processed:
 
 
 def build_rows(sub: Submission, text: FilingText, meta: FilingMeta) -> Processed:
+    try:
+        return _build_rows(sub, text, meta)
+    finally:
+        forget_filing()  # the sentence caches serve one filing (transform/filing_cache.py)
+
+
+def _build_rows(sub: Submission, text: FilingText, meta: FilingMeta) -> Processed:
     filer = sub.primary_filer
     filing_date = sub.filing_date or meta.filing_date
     row = _base_row(meta)
