@@ -5,8 +5,8 @@ it cite an exemption, which amounts and dates does it hold), so answers are cach
 across filings, those caches (a dozen, 4,096 sentences each) held ~20 MB of sentences seldom seen again,
 and their constant turnover left long-lived strings scattered through the allocator's heap: in a
 24,000-filing backfill (benchmarks/run.py scale) RSS climbed with them, and emptying them after each
-filing held Python's live memory ~20 MB lower and the glibc heap level. `process_submission` calls
-`forget_filing()` when a filing is done.
+filing held Python's live memory ~20 MB lower and the glibc heap level. `extract_issuances` empties
+them before it starts and `records.build_rows` when a filing is done.
 """
 
 from __future__ import annotations
