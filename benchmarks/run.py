@@ -48,6 +48,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 BENCHES = ("parse", "scale", "rate", "nightly", "write")
 USER_AGENT = "edgar8k-bench bench@example.com"
+SEC_RATE = 10  # requests/s: what sec.gov allows, so a live backfill's ceiling (one request per filing)
 MB = 1e6
 
 
@@ -583,8 +584,8 @@ def _scale_done(ctx: Ctx, res: dict[str, Any], root: Path) -> dict[str, Any]:
                          f"{res['window']['start']}..{res['window']['end']}"
                          + (" (timed out)" if b["timed_out"] else ""),
                 f"{b['filings_per_s']} filings/s (flow {b['flow_seconds']} s, wall {b['wall_seconds']} s)",
-                ">= 100 filings/s"
-                , (b["filings_per_s"] or 0) >= 100),
+                f">= {2 * SEC_RATE} filings/s (2x sec.gov's {SEC_RATE} requests/s: a live run waits on the network)",
+                (b["filings_per_s"] or 0) >= 2 * SEC_RATE),
             *rss_rows("backfill", b)]
     if p is not None:
         rows += [row("scale", f"reprocess ({p['how'].split(':')[0]}): {p['filings']:,} filings"
@@ -775,8 +776,8 @@ def bench_write(ctx: Ctx) -> dict[str, Any]:
     base = steps.BatchResult()
     day = start
     per_day = -(-n_base // 365)  # the year's filings spread over every month, as EDGAR's are
-    while len(base.filings) < n_base:
-        steps.merge(base, day_rows(day, min(per_day, n_base - len(base.filings))))
+    while base.size < n_base:
+        steps.merge(base, day_rows(day, min(per_day, n_base - base.size)))
         day += dt.timedelta(days=1)
     steps.write_batch(base, str(out))
     build = time.perf_counter() - t

@@ -179,11 +179,11 @@ def run_ranges(settings: Settings, ranges: list[tuple[dt.date, dt.date]], flow_n
                     if d.todo:
                         steps.merge(batch, process_day_task(d.day, len(d.todo), d.todo, pipeline, client, progress))
                     progress.advance(days=d.progress_days)
-                    if len(batch.filings) >= settings.batch_filings:
+                    if batch.size >= settings.batch_filings:
                         write_batch_task(batch, settings.out, d.day)
                         steps.merge(total, batch, rows=False)
                         batch = steps.BatchResult()
-            if batch.filings:
+            if batch.size:
                 write_batch_task(batch, settings.out, last_day)
                 steps.merge(total, batch, rows=False)
         finally:

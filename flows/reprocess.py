@@ -27,7 +27,7 @@ from prefect.cache_policies import NONE as NO_CACHE
 from edgar8k.config import load_settings
 from edgar8k.extract.raw_store import RawStore
 from edgar8k.flows import steps
-from edgar8k.flows.reprocess_worker import reprocess_chunk
+from edgar8k.flows.reprocess_worker import exit_with_parent, reprocess_chunk
 from edgar8k.flows.backfill import publish_summary
 from edgar8k.flows.progress import Progress
 from edgar8k.load.parquet import output_lock
@@ -69,7 +69,8 @@ class PoolRunner:
 
     def __init__(self, workers: int):
         self.workers = workers
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                                        initializer=exit_with_parent, initargs=(os.getpid(),))
 
     def submit(self, fn: Any, *args: Any) -> Future:
         return self.pool.submit(fn, *args)
@@ -293,7 +294,7 @@ def reprocess_batch_task(index: int, n: int, runner: Runner, raw: str, out: str,
                          progress: Progress | None = None) -> steps.BatchResult:
     result = run_batch(runner, raw, accs, known, start, end, progress)
     steps.write_batch(result, out)
-    result.filings, result.issuances = [], []  # counts only from here: the next batch must not meet these rows
+    result.packed = []  # counts only from here: the next batch must not meet these rows
     return result
 
 

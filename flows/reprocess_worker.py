@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +35,13 @@ class BatchResult:
     counts: Counter = field(default_factory=Counter)
     per_day: dict[str, Counter] = field(default_factory=dict)
     failures: list[dict[str, str]] = field(default_factory=list)
+    # (filings, issuances) Arrow tables: how a write batch holds the rows merged into it (`steps.merge`)
+    packed: list[tuple[Any, Any]] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        """Filings whose rows it holds, as dicts or packed."""
+        return len(self.filings) + sum(f.num_rows for f, _ in self.packed)
 
     def add(self, day: dt.date, filing: dict[str, Any], issuances: list[dict[str, Any]]) -> None:
         self.filings.append(filing)
@@ -81,6 +91,17 @@ def meta_from_raw(record: RawRecord, known: KnownFiling | None) -> FilingMeta | 
     ciks = tuple(f.cik for f in sub.filers if f.cik)
     return FilingMeta(cik=(filer.cik if filer and filer.cik else 0), company_name=filer.name if filer else None,
                       form_type=sub.form_type, filing_date=sub.filing_date, ciks=ciks, **common)
+
+
+def exit_with_parent(parent: int) -> None:
+    """Pool initializer: a worker whose parent was killed (SIGKILL, the OOM killer) exits at once,
+    instead of waiting forever on a queue nobody will write to."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
 
 
 def reprocess_chunk(raw_root: str, accessions: list[str], known: dict[str, KnownFiling],

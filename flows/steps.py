@@ -13,12 +13,14 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+import pyarrow as pa
+
 from edgar8k.extract.edgar_index import IndexEntry, business_days, last_business_days
 from edgar8k.extract.http import EdgarClient, FetchError
 from edgar8k.extract.raw_store import RawRecord, RawStore
 from edgar8k.extract.submissions import fetch_submission
 from edgar8k.flows.reprocess_worker import BatchResult, KnownFiling  # noqa: F401 - re-exported: every flow's types
-from edgar8k.load.parquet import resolve_fs, write_filings
+from edgar8k.load.parquet import resolve_fs, to_table, write_filings
 from edgar8k.memory import release_free_memory
 from edgar8k.transform.records import FilingMeta, failed_filing_row, process_submission
 
@@ -44,10 +46,16 @@ def group_by_day(entries: Iterable[IndexEntry]) -> dict[dt.date, list[IndexEntry
 
 
 def merge(into: BatchResult, part: BatchResult, rows: bool = True) -> None:
-    """Add `part` to `into`; a run's total keeps only counts (rows=False) so memory stays flat."""
+    """Add `part` to `into`; a run's total keeps only counts (rows=False) so memory stays flat.
+
+    A write batch packs the rows it is given into Arrow tables, checked against the schema as they
+    arrive: a bad row fails the day it came from, not the write thousands of filings later, and a
+    part's dicts die young instead of living among the transform's short-lived objects until the
+    write."""
     if rows:
-        into.filings.extend(part.filings)
-        into.issuances.extend(part.issuances)
+        into.packed.extend(part.packed)
+        if part.filings:
+            into.packed.append((to_table("filings", part.filings), to_table("issuances", part.issuances)))
     into.counts.update(part.counts)
     for d, c in part.per_day.items():
         into.per_day.setdefault(d, Counter()).update(c)
@@ -117,9 +125,13 @@ def fetch_error_days(out: str, years: Iterable[int]) -> list[dt.date]:
 
 def write_batch(result: BatchResult, out: str) -> dict[str, int]:
     """Upsert a batch's rows; the filings written decide which issuance rows are replaced."""
-    if not result.filings:
+    if not result.size:
         return {"filings": 0, "issuances": 0}
-    fstats, istats = write_filings(result.filings, result.issuances, out)
+    if result.filings:  # rows added one at a time (`BatchResult.add`) rather than merged
+        result.packed.append((to_table("filings", result.filings), to_table("issuances", result.issuances)))
+        result.filings, result.issuances = [], []
+    fstats, istats = write_filings(pa.concat_tables([f for f, _ in result.packed]),
+                                   pa.concat_tables([i for _, i in result.packed]), out)
     release_free_memory()
     return {"filings": fstats.rows_written, "issuances": istats.rows_written}
 

@@ -64,14 +64,26 @@ def resolve_fs(uri: str) -> tuple[pafs.FileSystem, str]:
     return pafs.LocalFileSystem(), local
 
 
-def to_table(table: str, data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pa.Table:
+def to_table(table: str, data: pa.Table | pd.DataFrame | Iterable[Mapping[str, Any]]) -> pa.Table:
     """Validate rows against the declared schema and return them as an Arrow table.
 
     Missing optional columns are filled with nulls; unknown columns, wrong types and values
-    outside an enum raise `SchemaError` naming the column.
+    outside an enum raise `SchemaError` naming the column. An Arrow table that already has the
+    declared schema (as this function makes them) is checked for enums and required values only.
     """
     schema = arrow_schema(table)
-    if isinstance(data, pd.DataFrame):
+    if isinstance(data, pa.Table) and data.schema.equals(schema):
+        _check_values(table, {c.name: set(pc.unique(data.column(c.name)).to_pylist())
+                              for c in TABLES[table] if c.allowed})
+        for field in schema:
+            if not field.nullable and data.column(field.name).null_count:
+                raise SchemaError(f"{table}.{field.name}: {data.column(field.name).null_count} null value(s) "
+                                  "in a required column")
+        return data
+    if isinstance(data, pa.Table):
+        rows = data.to_pylist()
+        columns = set(data.column_names)
+    elif isinstance(data, pd.DataFrame):
         rows = data.to_dict("records")
         columns = set(data.columns)
     else:
@@ -80,11 +92,7 @@ def to_table(table: str, data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pa
     unknown = columns - set(schema.names)
     if unknown:
         raise SchemaError(f"{table}: columns not in the declared schema: {sorted(unknown)}")
-    for col in TABLES[table]:
-        if col.allowed and "…" not in col.allowed:
-            bad = {r.get(col.name) for r in rows} - set(col.allowed) - {None}
-            if bad:
-                raise SchemaError(f"{table}.{col.name}: values {sorted(map(str, bad))} are not among {col.allowed}")
+    _check_values(table, {c.name: {r.get(c.name) for r in rows} for c in TABLES[table] if c.allowed})
     arrays = []
     for field in schema:
         values = [_none_if_nan(r.get(field.name)) for r in rows]
@@ -95,6 +103,15 @@ def to_table(table: str, data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pa
         if not field.nullable and arrays[-1].null_count:
             raise SchemaError(f"{table}.{field.name}: {arrays[-1].null_count} null value(s) in a required column")
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _check_values(table: str, values: Mapping[str, set[Any]]) -> None:
+    """The values found in each enum column must be among those it allows ("…" allows any)."""
+    for col in TABLES[table]:
+        if col.name in values and "…" not in col.allowed:
+            bad = values[col.name] - set(col.allowed) - {None}
+            if bad:
+                raise SchemaError(f"{table}.{col.name}: values {sorted(map(str, bad))} are not among {col.allowed}")
 
 
 def _none_if_nan(v: Any) -> Any:

@@ -170,6 +170,39 @@ def test_a_pool_worker_imports_neither_pandas_nor_prefect(backfilled):
     assert "edgar8k" in loaded and not {"pandas", "pyarrow", "prefect", "polars", "duckdb", "distributed"} & set(loaded)
 
 
+def test_a_pool_worker_exits_when_its_parent_is_killed():
+    """A reprocess killed with SIGKILL (or by the OOM killer) must not leave its workers waiting forever."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    script = ("import os, signal; from edgar8k.flows.reprocess import PoolRunner\n"
+              "if __name__ == '__main__':\n"
+              "    r = PoolRunner(1); print(r.submit(os.getpid).result(timeout=120), flush=True)\n"
+              "    os.kill(os.getpid(), signal.SIGKILL)\n")
+    # not subprocess.run: a surviving worker would hold the output pipe open until its time-out
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    worker = int(proc.stdout.readline())
+    assert proc.wait(120) == -9
+    proc.stdout.close()
+    deadline = time.monotonic() + 10
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if _alive(worker):
+        os.kill(worker, 9)
+        raise AssertionError(f"worker {worker} outlived its killed parent")
+
+
+def _alive(pid: int) -> bool:
+    from pathlib import Path
+
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_a_stored_filing_without_a_date_is_counted_not_dropped(tmp_path):
     raw = tmp_path / "raw"
     RawStore(raw).put("0000000001-21-000001", b"<html><body>Item 8.01 Other Events. Nothing.</body></html>",

@@ -87,6 +87,27 @@ def test_bad_rows_are_refused_with_the_column_named():
         to_table("issuances", [issuance("a", D1, shares="many")])
 
 
+def test_an_arrow_table_is_checked_like_rows(tmp_path):
+    good = to_table("issuances", [issuance("a", D1)])
+    assert to_table("issuances", good) is good
+    bad_enum = to_table("issuances", [issuance("a", D1)]).set_column(
+        arrow_schema("issuances").get_field_index("security_type"),
+        arrow_schema("issuances").field("security_type"), pa.array(["stock"]))
+    with pytest.raises(SchemaError, match="issuances.security_type: values \\['stock'\\]"):
+        to_table("issuances", bad_enum)
+    no_status = to_table("filings", [filing("a", D1)]).set_column(
+        arrow_schema("filings").get_field_index("status"), arrow_schema("filings").field("status"),
+        pa.array([None], pa.string()))
+    with pytest.raises(SchemaError, match="filings.status: 1 null value"):
+        to_table("filings", no_status)
+    # a table of another schema (here: no metadata, columns reordered, one left out) goes through the rows
+    plain = pa.Table.from_pylist([{"filing_year": 2001, **filing("a", D1, company_name=None)}])
+    assert to_table("filings", plain).equals(to_table("filings", [filing("a", D1, company_name=None)]))
+    write_filings(to_table("filings", [filing("a", D1)]), good, str(tmp_path / "arrow"))
+    write(tmp_path / "rows", [filing("a", D1)], [issuance("a", D1)])
+    assert digest(tmp_path / "arrow") == digest(tmp_path / "rows")
+
+
 def test_second_writer_is_refused_and_a_dead_lock_is_taken_over(tmp_path):
     with output_lock(str(tmp_path)):
         with pytest.raises(OutputLocked, match="another edgar8k run"):

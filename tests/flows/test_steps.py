@@ -1,0 +1,46 @@
+import datetime as dt
+
+import pytest
+
+from edgar8k.flows import steps
+from edgar8k.load.parquet import SchemaError, write_filings
+from tests.load.test_parquet import digest, filing, issuance
+
+D1, D2 = dt.date(2001, 3, 13), dt.date(2001, 4, 2)
+
+
+def part(day: dt.date, *accs: str) -> steps.BatchResult:
+    p = steps.BatchResult()
+    for acc in accs:
+        p.add(day, filing(acc, day), [issuance(acc, day), issuance(acc, day, s=1)])
+    return p
+
+
+def test_a_write_batch_packs_its_rows_and_writes_what_the_rows_would(tmp_path):
+    batch = steps.BatchResult()
+    for p in (part(D1, "a", "b"), part(D2, "c")):
+        steps.merge(batch, p)
+    assert (batch.filings, batch.issuances, batch.size, len(batch.packed)) == ([], [], 3, 2)
+    assert batch.counts["filings"] == 3 and batch.counts["issuance_rows"] == 6
+    stats = steps.write_batch(batch, str(tmp_path / "packed"))
+    assert stats == {"filings": 3, "issuances": 6}
+    every = part(D1, "a", "b")
+    every.filings += part(D2, "c").filings
+    every.issuances += part(D2, "c").issuances
+    write_filings(every.filings, every.issuances, str(tmp_path / "rows"))
+    assert digest(tmp_path / "packed") == digest(tmp_path / "rows")
+
+
+def test_rows_added_one_at_a_time_are_packed_at_the_write(tmp_path):
+    batch = part(D1, "a")
+    steps.merge(batch, part(D2, "c"))
+    assert batch.size == 2
+    assert steps.write_batch(batch, str(tmp_path)) == {"filings": 2, "issuances": 4}
+    assert steps.write_batch(steps.BatchResult(), str(tmp_path)) == {"filings": 0, "issuances": 0}
+
+
+def test_a_bad_row_is_refused_when_merged_not_at_the_end_of_the_batch():
+    bad = steps.BatchResult()
+    bad.add(D1, filing("a", D1), [issuance("a", D1, security_type="stock")])
+    with pytest.raises(SchemaError, match="issuances.security_type"):
+        steps.merge(steps.BatchResult(), bad)
