@@ -55,11 +55,15 @@ def merge(into: BatchResult, part: BatchResult, rows: bool = True) -> None:
     if rows:
         into.packed.extend(part.packed)
         if part.filings:
-            into.packed.append((to_table("filings", part.filings), to_table("issuances", part.issuances)))
+            into.packed.append(_pack(part.filings, part.issuances))
     into.counts.update(part.counts)
     for d, c in part.per_day.items():
         into.per_day.setdefault(d, Counter()).update(c)
     into.failures.extend(part.failures)
+
+
+def _pack(filings: list[dict[str, Any]], issuances: list[dict[str, Any]]) -> tuple[pa.Table, pa.Table]:
+    return to_table("filings", filings), to_table("issuances", issuances)
 
 
 def meta_for(entry: IndexEntry, record: RawRecord | None, client: EdgarClient | None) -> FilingMeta:
@@ -128,7 +132,7 @@ def write_batch(result: BatchResult, out: str) -> dict[str, int]:
     if not result.size:
         return {"filings": 0, "issuances": 0}
     if result.filings:  # rows added one at a time (`BatchResult.add`) rather than merged
-        result.packed.append((to_table("filings", result.filings), to_table("issuances", result.issuances)))
+        result.packed.append(_pack(result.filings, result.issuances))
         result.filings, result.issuances = [], []
     fstats, istats = write_filings(pa.concat_tables([f for f, _ in result.packed]),
                                    pa.concat_tables([i for _, i in result.packed]), out)

@@ -76,9 +76,7 @@ def to_table(table: str, data: pa.Table | pd.DataFrame | Iterable[Mapping[str, A
         _check_values(table, {c.name: set(pc.unique(data.column(c.name)).to_pylist())
                               for c in TABLES[table] if c.allowed})
         for field in schema:
-            if not field.nullable and data.column(field.name).null_count:
-                raise SchemaError(f"{table}.{field.name}: {data.column(field.name).null_count} null value(s) "
-                                  "in a required column")
+            _check_required(table, field, data.column(field.name))
         return data
     if isinstance(data, pa.Table):
         rows = data.to_pylist()
@@ -100,8 +98,7 @@ def to_table(table: str, data: pa.Table | pd.DataFrame | Iterable[Mapping[str, A
             arrays.append(pa.array(values, type=field.type))
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as e:
             raise SchemaError(f"{table}.{field.name}: cannot store as {field.type}: {e}") from e
-        if not field.nullable and arrays[-1].null_count:
-            raise SchemaError(f"{table}.{field.name}: {arrays[-1].null_count} null value(s) in a required column")
+        _check_required(table, field, arrays[-1])
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
@@ -112,6 +109,11 @@ def _check_values(table: str, values: Mapping[str, set[Any]]) -> None:
             bad = values[col.name] - set(col.allowed) - {None}
             if bad:
                 raise SchemaError(f"{table}.{col.name}: values {sorted(map(str, bad))} are not among {col.allowed}")
+
+
+def _check_required(table: str, field: pa.Field, values: pa.Array | pa.ChunkedArray) -> None:
+    if not field.nullable and values.null_count:
+        raise SchemaError(f"{table}.{field.name}: {values.null_count} null value(s) in a required column")
 
 
 def _none_if_nan(v: Any) -> Any:

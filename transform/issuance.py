@@ -862,6 +862,10 @@ _CORP_WORDS = frozenset({"inc", "corp", "corporation", "company", "co", "ltd", "
                          "holdings", "holding", "international", "technologies", "de", "new", "l.p", "lp"})
 
 
+_WORD_BOUNDARY = re.compile(r"\b")
+_ALIAS_AFTER_NAME = re.compile(r"[^()\n]{0,80}?\(\s*(?:the\s+)?[\"']([^\"']{2,40})[\"']", re.I)
+
+
 def company_aliases(text: str, company_name: str | None) -> frozenset[str]:
     """Lower-case words that name the registrant: its name's distinctive words and the short names the
     filing defines for it ('NeoTherapeutics, Inc. ("NeoTherapeutics")')."""
@@ -871,28 +875,31 @@ def company_aliases(text: str, company_name: str | None) -> frozenset[str]:
     words = [w for w in re.findall(r"[\w&'-]+", company_name.lower()) if w not in _CORP_WORDS]
     out.update(words)
     if words:
-        pat = re.compile(rf"\b{re.escape(words[0])}[^()\n]{{0,80}}?\(\s*(?:the\s+)?[\"']([^\"']{{2,40}})[\"']", re.I)
-        for m in _finditer_from_word(pat, words[0], text[:30000]):
+        for m in _aliases_after(words[0], text[:30000]):
             out.add(m.group(1).split()[0].lower())
     return frozenset(out)
 
 
-def _finditer_from_word(pat: re.Pattern[str], word: str, text: str) -> list[re.Match[str]]:
-    """pat.finditer(text) for an IGNORECASE pattern whose every match starts with `word` (lower case):
-    the pattern is tried only where the folded text holds the word, leftmost first, never inside an
-    earlier match, which is what finditer does. _folded keeps offsets: it changes no string length."""
+def _aliases_after(word: str, text: str) -> list[re.Match[str]]:
+    """finditer of IGNORECASE `\\b<word>` + _ALIAS_AFTER_NAME, without compiling a pattern per company.
+
+    A pattern per name went through the re module's cache of 512: over thousands of companies every
+    filing compiled one and evicted another, and those patterns, each living for 512 filings, pinned
+    Python's small-object arenas: a 24,000-filing backfill's flow process went from 103 to 107 arenas
+    with them and stayed at 102 without them (benchmarks/README.md, session 7).
+    Candidates are where the folded text holds the word (fold_ignorecase makes that exactly where an
+    IGNORECASE match of it can start), leftmost first, never inside an earlier match, like finditer."""
     if not word.isascii():
+        pat = _stdlib_re.compile(rf"\b{re.escape(word)}" + _ALIAS_AFTER_NAME.pattern, re.I)
         return list(pat.finditer(text))
     folded = _folded(text)
     out: list[re.Match[str]] = []
-    pos = 0
     i = folded.find(word)
     while i >= 0:
-        m = pat.match(text, i)
+        m = _ALIAS_AFTER_NAME.match(text, i + len(word)) if _WORD_BOUNDARY.match(text, i) else None
         if m:
             out.append(m)
-            pos = max(m.end(), i + 1)
-            i = folded.find(word, pos)
+            i = folded.find(word, max(m.end(), i + 1))
         else:
             i = folded.find(word, i + 1)
     return out

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from edgar8k.transform.issuance import EXTRACTOR_VERSION, extract_issuances, split_sentences
+from edgar8k.transform.issuance import EXTRACTOR_VERSION, company_aliases, extract_issuances, split_sentences
 from edgar8k.transform.model import FilingText, Segment, Transaction
 from tests.corpus import require_shared
 
@@ -453,3 +453,17 @@ def test_an_expected_delivery_date_is_the_closing_date() -> None:
                    "2,000,000 shares of its common stock at $3.00 per share. The underwriters expect to deliver the "
                    "shares of common stock to purchasers against payment on or about January 8, 2021.")
     assert t.closing_date == dt.date(2021, 1, 8)
+
+
+@pytest.mark.parametrize(("text", "name", "alias", "absent"), [
+    ('Zeta Bioscience Corporation ("ZetaBio") today announced', "Zeta Bioscience Corp", "zetabio", None),
+    ('ZETA BIOSCIENCE CORPORATION, a Delaware corporation (the "Issuer"), sold', "Zeta Bioscience Corp", "issuer", None),
+    ('MegaZeta Partners ("Mega") and Zeta Labs ("ZL")', "Zeta Labs Inc", "zl", "mega"),  # a word, not a suffix
+    ('Zeta ("Z1") Zeta Bioscience ("Z2")', "Zeta Bioscience", "z1", None),
+    ('Über Technologies GmbH ("Ubr") signed', "Über Technologies AG", "ubr", None),
+])
+def test_company_aliases_are_the_short_names_defined_after_the_registrants_name(
+        text: str, name: str, alias: str, absent: str | None) -> None:
+    aliases = company_aliases(text, name)
+    assert alias in aliases and name.split()[0].lower() in aliases
+    assert absent is None or absent not in aliases
