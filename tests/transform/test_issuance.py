@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -467,3 +468,17 @@ def test_company_aliases_are_the_short_names_defined_after_the_registrants_name(
     aliases = company_aliases(text, name)
     assert alias in aliases and name.split()[0].lower() in aliases
     assert absent is None or absent not in aliases
+
+
+@pytest.mark.skipif(not isinstance(getattr(re, "_cache", None), dict), reason="needs CPython's re._cache")
+def test_extraction_compiles_no_pattern_per_company() -> None:
+    """A pattern per company churns the re module's cache of 512 over a backfill's thousands of
+    companies, and the churn kept Python's memory arenas from being returned."""
+    text = 'On March 9, 2021, {0} Inc. ("{0}X") issued 1,250,000 shares of common stock to Fund LP for $5.00 per share.'
+    re.purge()
+    extract(text.format("Warmup"), company="Warmup Inc")
+    cached = len(re._cache)
+    for i in range(40):
+        name = f"Company{i}"
+        assert extract(text.format(name), company=f"{name} Inc")[0].securities[0].shares == 1_250_000
+    assert len(re._cache) == cached
