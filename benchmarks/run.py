@@ -1,6 +1,6 @@
 """edgar8k benchmarks: the figures that show whether a run is always waiting on the network.
 
-    .venv/bin/python benchmarks/run.py [--quick] [--only parse,scale,rate,nightly,write] [--json PATH]
+    .venv/bin/python benchmarks/run.py [--quick] [--only parse,scale,rate,nightly,write,listing] [--json PATH]
 
 1. parse   - the whole transform over every full submission in corpus/filings/ on one core (filings/s,
              MB/s, median of passes), side by side with edgartools' SGML parse and
@@ -14,6 +14,9 @@
 4. nightly - the nightly flow twice over the same mirror: the second run is the no-op; its wall time
              and exactly which requests it made.
 5. write   - upsert of one day (300 filings) into a year partition holding 75,000 filings.
+6. listing - one quarter's form.idx at real size (63 business days of a real 2020 daily index, ~257,000
+             rows, of which ~6% are 8-Ks): time and peak RSS of listing its 8-Ks, each in a fresh process,
+             with the forms picked while parsing (as backfills do) and with every row parsed first.
 
 Flows run in subprocesses against one `prefect server start` on a loopback port started here (a
 temporary server would cost ~10 s per process; see /work/shared/docs/prefect.md); the per-process
@@ -30,6 +33,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import socket
@@ -46,7 +50,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
-BENCHES = ("parse", "scale", "rate", "nightly", "write")
+BENCHES = ("parse", "scale", "rate", "nightly", "write", "listing")
 USER_AGENT = "edgar8k-bench bench@example.com"
 SEC_RATE = 10  # requests/s: what sec.gov allows, so a live backfill's ceiling (one request per filing)
 MB = 1e6
@@ -903,6 +907,81 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.json.write_text(json.dumps(payload, indent=2, default=str))
     print(f"wrote {args.json}")
     return 0
+
+
+# ---- 6. listing --------------------------------------------------------------------------------
+
+_LISTING_WORKER = """
+import json, os, sys, threading, time
+from pathlib import Path
+from edgar8k.extract.edgar_index import DEFAULT_FORMS, parse_index
+mode, path = sys.argv[1:3]
+page = os.sysconf("SC_PAGE_SIZE")
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * page
+peak, done = [0], threading.Event()
+def sample():
+    while not done.wait(0.002):
+        peak[0] = max(peak[0], rss())
+before = rss()
+threading.Thread(target=sample, daemon=True).start()
+data = Path(path).read_bytes()
+t0 = time.perf_counter()
+if mode == "filtered":
+    entries = parse_index(data, DEFAULT_FORMS)
+else:
+    entries = [e for e in parse_index(data) if e.form_type in DEFAULT_FORMS]
+seconds = time.perf_counter() - t0
+done.set()
+print("BENCH-JSON " + json.dumps({"entries": len(entries), "seconds": round(seconds, 3),
+                                  "start_mb": round(before / 1e6, 1), "peak_mb": round(max(peak[0], rss()) / 1e6, 1)}))
+"""
+"""List one index file's 8-Ks in a fresh process, its RSS read every 2 ms from /proc/self/statm (the
+process's import-time high-water mark would hide the listing's own)."""
+
+
+def quarter_index(daily: Path, days: int = 63) -> bytes:
+    """A quarter-sized form.idx: the daily index's rows once per business day, each copy with its own
+    accession numbers (the rows of one filing keep sharing theirs) and its own filing date."""
+    text = daily.read_text(encoding="latin-1")
+    lines = text.split("\n")
+    dash = next(i for i, l in enumerate(lines) if len(l) > 20 and set(l.strip()) == {"-"})
+    rows = [l.rstrip() for l in lines[dash + 1:] if l.strip()]
+    acc = re.compile(r"(\d{10})-(\d\d)-(\d{6})")
+    out, fresh = lines[:dash + 1], {}
+    for k in range(days):
+        day = f"202003{1 + k % 28:02d}"
+        for r in rows:
+            out.append(acc.sub(lambda m: f"{m[1]}-{m[2]}-{fresh.setdefault((k, m[0]), len(fresh)):06d}", r)
+                       .replace("20200318", day))
+    return ("\n".join(out) + "\n").encode("latin-1")
+
+
+def bench_listing(ctx: Ctx) -> dict[str, Any]:
+    daily = ctx.args.shared / "corpus" / "index" / "form.20200318.idx"
+    if not daily.exists():
+        return {"rows": [row("listing", "skipped", f"{daily} not found (../shared/corpus is needed)")]}
+    path = ctx.tmp / "quarter-form.idx"
+    path.write_bytes(quarter_index(daily))
+    n_rows = path.read_bytes().count(b"edgar/data/")
+    res: dict[str, Any] = {"index_mb": round(path.stat().st_size / MB, 1), "rows_in_index": n_rows}
+    for mode in ("filtered", "all"):
+        runs = []
+        for _ in range(1 if ctx.quick else 3):
+            r = subprocess.run([sys.executable, "-c", _LISTING_WORKER, mode, str(path)],
+                               capture_output=True, text=True, timeout=600, cwd=REPO)
+            runs.append(last_json(r.stdout))
+        res[mode] = {"entries": runs[0].get("entries"), "seconds": statistics.median(x["seconds"] for x in runs),
+                     "start_mb": max(x["start_mb"] for x in runs), "peak_mb": max(x["peak_mb"] for x in runs)}
+    f, a = res["filtered"], res["all"]
+    what = f"one quarter's form.idx ({n_rows:,} rows, {res['index_mb']} MB; {f['entries']:,} 8-Ks)"
+    res["rows"] = [
+        row("listing", f"{what}: 8-Ks picked while parsing (time; process peak RSS, before reading)",
+            f"{f['seconds']:.2f} s; {f['peak_mb']} MB ({f['start_mb']} MB)"),
+        row("listing", "the same quarter, every row parsed first, then filtered",
+            f"{a['seconds']:.2f} s; {a['peak_mb']} MB ({a['start_mb']} MB)")]
+    return res
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Iterable, Protocol
+from typing import Callable, Container, Iterable, Iterator, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ class Getter(Protocol):
     def get(self, path: str) -> bytes | None: ...
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class IndexEntry:
     accession_number: str
     cik: int
@@ -46,20 +46,33 @@ def _parse_date(text: str) -> date:
     return datetime.strptime(text.replace("-", ""), "%Y%m%d").date()
 
 
-def _decode(data: bytes) -> list[str]:
+def _lines(data: bytes) -> Iterator[str]:
+    """The index's lines one at a time: a quarter's index has ~300,000 rows, of which a backfill keeps
+    the few percent that are 8-Ks, and a list of them all would be the run's largest allocation."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("latin-1")
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    pos, n = 0, len(text)
+    while pos <= n:
+        end = text.find("\n", pos)
+        if end < 0:
+            end = n
+        yield text[pos:end]
+        pos = end + 1
 
 
-def _header_and_rows(lines: list[str]) -> tuple[str, list[str]]:
+def _header_and_rows(lines: Iterator[str]) -> tuple[str, Iterator[str]]:
     """Split at the first all-dash line: the preamble length varies, the dash line does not."""
-    for i, line in enumerate(lines):
+    preamble: list[str] = []
+    for line in lines:
         if len(line) > 20 and set(line.strip()) == {"-"}:
-            header = " ".join(l.strip() for l in lines[max(0, i - 2):i])
-            return header, lines[i + 1:]
+            return " ".join(l.strip() for l in preamble[-2:]), lines
+        preamble.append(line)
+        if len(preamble) > 100:
+            break
     raise IndexFormatError("no dashed separator line: not an EDGAR index file")
 
 
@@ -77,8 +90,10 @@ def _row(cik: str, name: str, form: str, day: str, file: str) -> tuple[str, int,
     return m["acc"], int(cik), " ".join(name.split()), form.strip(), filed
 
 
-def _parse_rows(header: str, rows: list[str]) -> list[tuple[str, int, str, str, date]]:
-    out = []
+def _parse_rows(header: str, rows: Iterable[str], form_ok: Callable[[str], bool],
+                accessions: Container[str] | None = None) -> Iterator[tuple[str, int, str, str, date]]:
+    """Rows whose form passes `form_ok` (and whose file names one of `accessions`, when given),
+    checked before a row is validated: most rows of a quarter's index are not wanted."""
     pipe = "|" in header
     company_first = header.lstrip().lower().startswith("company")
     for line in rows:
@@ -100,34 +115,41 @@ def _parse_rows(header: str, rows: list[str]) -> list[tuple[str, int, str, str, 
                 name, form = left[:62], left[62:]
             else:
                 form, name = left[:12], left[12:]
+        if not form_ok(form) or accessions is not None and file.strip()[-24:-4] not in accessions:
+            continue
         r = _row(cik, name, form, day, file)
         if r:
-            out.append(r)
-    return out
+            yield r
 
 
-def parse_index(data: bytes) -> list[IndexEntry]:
-    """All filings in a master/form/company index (daily or quarterly), one entry per accession.
+def parse_index(data: bytes, forms: Iterable[str] | None = None) -> list[IndexEntry]:
+    """The filings in a master/form/company index (daily or quarterly), one entry per accession;
+    only those of `forms` when given (the same entries as filtering afterwards, built from only
+    the rows they need).
 
     An accession listed under several filers becomes one entry: `ciks` holds every CIK and `cik`
     (with its name, form and date) the lowest one, so the result does not depend on row order.
     """
-    header, rows = _header_and_rows(_decode(data))
+    wanted = None if forms is None else frozenset(f.strip().upper() for f in forms)
+    header, rows = _header_and_rows(_lines(data))
     by_acc: dict[str, list[tuple[str, int, str, str, date]]] = {}
-    for r in _parse_rows(header, rows):
+    for r in _parse_rows(header, rows, lambda form: wanted is None or form.strip().upper() in wanted):
         by_acc.setdefault(r[0], []).append(r)
+    if wanted is not None and by_acc:
+        # The same accession's rows under other forms (co-registrants, EDGAR's own slips) still add
+        # their CIKs, and the lowest CIK's row still names the form.
+        header, rows = _header_and_rows(_lines(data))
+        for r in _parse_rows(header, rows, lambda form: form.strip().upper() not in wanted, by_acc):
+            by_acc[r[0]].append(r)
     entries = []
     for acc in sorted(by_acc):
         group = sorted(by_acc[acc], key=lambda r: (r[1], r[3], r[4], r[2]))
         _, cik, name, form, filed = group[0]
+        if wanted is not None and form.upper() not in wanted:
+            continue
         ciks = tuple(sorted({r[1] for r in group}))
         entries.append(IndexEntry(acc, cik, name, form, filed, f"edgar/data/{cik}/{acc}.txt", ciks))
     return entries
-
-
-def filter_forms(entries: Iterable[IndexEntry], forms: Iterable[str]) -> list[IndexEntry]:
-    wanted = {f.strip().upper() for f in forms}
-    return [e for e in entries if e.form_type.upper() in wanted]
 
 
 # -- paths -------------------------------------------------------------------------------------
@@ -210,26 +232,24 @@ def last_business_days(n: int, today: date) -> list[date]:
 
 # -- listing ----------------------------------------------------------------------------------
 
-def _fetch_index(client: Getter, paths: Iterable[str]) -> list[IndexEntry] | None:
+def _fetch_index(client: Getter, paths: Iterable[str], forms: Iterable[str]) -> list[IndexEntry] | None:
     for p in paths:
         data = client.get(p)
         if data is not None:
-            return parse_index(data)
+            return parse_index(data, forms)
     return None
 
 
 def list_day(client: Getter, day: date, forms: Iterable[str] = DEFAULT_FORMS) -> list[IndexEntry]:
     """Filings of the wanted forms in one day's daily index; [] when the day has no index."""
-    found = _fetch_index(client, [daily_index_path(day, "form"), daily_index_path(day, "master")])
-    return filter_forms(found or [], forms)
+    return _fetch_index(client, [daily_index_path(day, "form"), daily_index_path(day, "master")], forms) or []
 
 
 def list_quarter(client: Getter, year: int, quarter: int,
                  forms: Iterable[str] = DEFAULT_FORMS) -> list[IndexEntry] | None:
     """Filings of the wanted forms in a quarterly full-index; None when that index does not exist."""
-    found = _fetch_index(client, [quarterly_index_path(year, quarter, "form"),
-                                  quarterly_index_path(year, quarter, "master")])
-    return None if found is None else filter_forms(found, forms)
+    return _fetch_index(client, [quarterly_index_path(year, quarter, "form"),
+                                 quarterly_index_path(year, quarter, "master")], forms)
 
 
 def _quarter_bounds(year: int, quarter: int) -> tuple[date, date]:

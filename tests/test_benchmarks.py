@@ -96,3 +96,19 @@ def test_generate_mirror_mixes_formats_on_every_day_unless_asked_for_eras() -> N
     assert eras == [True] * 1400 + [False] * 2600
     with pytest.raises(ValueError, match="'days' or 'eras'"):
         text_flags(10, 0.5, seed=0, mix="random")
+
+
+def test_listing_benchmark_quarter_is_the_daily_index_once_per_day_with_fresh_accessions() -> None:
+    from run import quarter_index
+
+    from edgar8k.extract.edgar_index import parse_index
+    from tests.corpus import require_shared
+
+    daily = require_shared() / "corpus" / "index" / "form.20200318.idx"
+    one = parse_index(daily.read_bytes())
+    three = parse_index(quarter_index(daily, days=3))
+    assert len(three) == 3 * len(one)
+    assert len({e.accession_number for e in three}) == len(three)
+    dates = {e.filing_date.isoformat() for e in three}
+    assert {"2020-03-01", "2020-03-02", "2020-03-03"} <= dates and "2020-03-18" not in dates
+    assert sum(e.form_type == "8-K" for e in three) == 3 * sum(e.form_type == "8-K" for e in one)

@@ -52,6 +52,22 @@ def test_quarterly_single_line_header_dashed_dates_and_overlong_names():
     assert parse_index(_idx("empty-form.idx")) == []
 
 
+@pytest.mark.parametrize("name", ["keskinmbaha__master.idx", "form.20200318.idx", "company.20221003.idx",
+                                  "company.idx", "master.20181231.idx", "badform.idx.txt"])
+def test_asking_for_forms_gives_the_entries_filtering_would(name):
+    data = _idx(name)
+    everything = parse_index(data)
+    for forms in (["8-K", "8-K/A"], ["8-k"], ["S-1/A"], ["1-A"], ["1-A POS"], ["4", "10-Q"]):
+        wanted = {f.upper() for f in forms}
+        assert parse_index(data, forms) == [e for e in everything if e.form_type.upper() in wanted], forms
+
+
+def test_a_wanted_filing_keeps_the_ciks_its_other_rows_list():
+    (e,) = [e for e in parse_index(_idx("company.20221003.idx"), ["S-1/A"])
+            if e.accession_number == "0001104659-22-105373"]
+    assert e.cik == 1839412 and len(e.ciks) == 15
+
+
 HEADER = ("Description:           Daily Index of EDGAR Dissemination Feed\n \n"
           "CIK|Company Name|Form Type|Date Filed|File Name\n" + "-" * 80 + "\n")
 
