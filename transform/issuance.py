@@ -884,9 +884,7 @@ def _aliases_after(word: str, text: str) -> list[re.Match[str]]:
     """finditer of IGNORECASE `\\b<word>` + _ALIAS_AFTER_NAME, without compiling a pattern per company.
 
     A pattern per name went through the re module's cache of 512: over thousands of companies every
-    filing compiled one and evicted another, and those patterns, each living for 512 filings, pinned
-    Python's small-object arenas: a 24,000-filing backfill's flow process went from 103 to 107 arenas
-    with them and stayed at 102 without them (benchmarks/README.md, session 7).
+    filing compiled one and evicted another, a steady churn of objects that live ~512 filings each.
     Candidates are where the folded text holds the word (fold_ignorecase makes that exactly where an
     IGNORECASE match of it can start), leftmost first, never inside an earlier match, like finditer."""
     if not word.isascii():
