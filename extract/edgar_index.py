@@ -46,15 +46,17 @@ def _parse_date(text: str) -> date:
     return datetime.strptime(text.replace("-", ""), "%Y%m%d").date()
 
 
-def _lines(data: bytes) -> Iterator[str]:
-    """The index's lines one at a time: a quarter's index has ~300,000 rows, of which a backfill keeps
-    the few percent that are 8-Ks, and a list of them all would be the run's largest allocation."""
+def _text(data: bytes) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("latin-1")
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The index's lines one at a time: a quarter's index has ~300,000 rows, of which a backfill keeps
+    the few percent that are 8-Ks, and a list of them all would be the run's largest allocation."""
     pos, n = 0, len(text)
     while pos <= n:
         end = text.find("\n", pos)
@@ -131,14 +133,15 @@ def parse_index(data: bytes, forms: Iterable[str] | None = None) -> list[IndexEn
     (with its name, form and date) the lowest one, so the result does not depend on row order.
     """
     wanted = None if forms is None else frozenset(f.strip().upper() for f in forms)
-    header, rows = _header_and_rows(_lines(data))
+    text = _text(data)
+    header, rows = _header_and_rows(_lines(text))
     by_acc: dict[str, list[tuple[str, int, str, str, date]]] = {}
     for r in _parse_rows(header, rows, lambda form: wanted is None or form.strip().upper() in wanted):
         by_acc.setdefault(r[0], []).append(r)
     if wanted is not None and by_acc:
         # The same accession's rows under other forms (co-registrants, EDGAR's own slips) still add
         # their CIKs, and the lowest CIK's row still names the form.
-        header, rows = _header_and_rows(_lines(data))
+        header, rows = _header_and_rows(_lines(text))
         for r in _parse_rows(header, rows, lambda form: form.strip().upper() not in wanted, by_acc):
             by_acc[r[0]].append(r)
     entries = []

@@ -881,7 +881,8 @@ def company_aliases(text: str, company_name: str | None) -> frozenset[str]:
 
 
 def _aliases_after(word: str, text: str) -> list[re.Match[str]]:
-    """finditer of IGNORECASE `\\b<word>` + _ALIAS_AFTER_NAME, without compiling a pattern per company.
+    """finditer of IGNORECASE `\\b<word>` + _ALIAS_AFTER_NAME, without compiling a pattern per company
+    (but for a name whose first word is not ASCII, which is rare enough to compile as before).
 
     A pattern per name went through the re module's cache of 512: over thousands of companies every
     filing compiled one and evicted another, a steady churn of objects that live ~512 filings each.

@@ -472,8 +472,8 @@ def test_company_aliases_are_the_short_names_defined_after_the_registrants_name(
 
 @pytest.mark.skipif(not isinstance(getattr(re, "_cache", None), dict), reason="needs CPython's re._cache")
 def test_extraction_compiles_no_pattern_per_company() -> None:
-    """A pattern per company churns the re module's cache of 512 over a backfill's thousands of
-    companies, and the churn kept Python's memory arenas from being returned."""
+    """A pattern per company would churn the re module's cache of 512 over a backfill's thousands of
+    companies: a compile and an eviction for nearly every filing."""
     text = 'On March 9, 2021, {0} Inc. ("{0}X") issued 1,250,000 shares of common stock to Fund LP for $5.00 per share.'
     re.purge()
     extract(text.format("Warmup"), company="Warmup Inc")
