@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from edgar8k.transform.filing_cache import forget_filing, per_filing
 from edgar8k.transform.model import Evidence, FilingText, Security, Segment, Transaction
+from edgar8k.transform.gated import FirstOf, fold, lacks
 from edgar8k.transform.numbers import (
     Quantity, Term, add_term, find_dates, find_money, find_numbers, find_terms, fold_ignorecase, fraction_word,
 )
@@ -64,7 +65,7 @@ _BLANK = re.compile(r"\n[ \t]*\n")
 _NUMBERED = re.compile(r"\b(?:item|no|nos|section|rule|article|exhibit)\s+[\d.]+$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     start: int
     end: int
@@ -366,28 +367,37 @@ _STOP_TITLE = re.compile(r"^(?:the|its|our|a|an|of|and|or|in|to|for|with|such|an
 # ---------------------------------------------------------------------------------------------
 # Sentence classes
 
-_ISSUE_VERB = re.compile(
-    r"\b(?:issu(?:e|ed|es|ing|ance)|s(?:ell|old|ells|elling|ale)|offer(?:ed|ing|s)?|purchas(?:e|ed|es|ing)|"
-    r"subscri(?:be|bed|ption)|plac(?:ed|ement)|pric(?:ed|ing)|clos(?:ed|ing)|consummat(?:ed|ion)|"
-    r"complet(?:ed|ion)|receiv(?:e|ed)|exchang(?:e|ed)|deliver(?:ed)?|agreed|entered\s+into|acquir(?:e|ed))\b",
-    re.IGNORECASE,
-)
-_NEGATIVE_SENTENCE = re.compile(
-    r"\b(?:repurchas\w*|buy-?backs?|tender(?:s|ed)?|tender\s+offers?|accepted\s+for\s+purchase|stock\s+split|reverse\s+split|"
-    r"selling\s+(?:stock|share)holders?|resales?\s+(?:by|of)\s+(?:the\s+)?(?:selling|holders)|"
-    r"regist(?:er|ering)\s+for\s+resale|public\s+float|held\s+by\s+non-?affiliates|"
-    r"beneficial(?:ly)?\s+own\w*|vot(?:es|ed|ing)\s+(?:for|against)|broker\s+non-votes|"
-    r"equity\s+incentive|incentive\s+(?:stock\s+)?plan|stock\s+option\s+plan|restricted\s+stock\s+units?|RSUs?|"
-    r"performance\s+(?:share|stock)\s+units?|compensation\s+committee|employment\s+agreement|"
-    r"forward-looking|give\s+effect\s+to|giving\s+effect\s+to|"
-    r"earn-?outs?|may\s+(?:also\s+)?be\s+issued|contingent\s+upon|if\s+earned|"
-    r"intends?\s+to\s+(?:commence|offer|launch)|proposes?\s+to\s+offer|"
-    r"after\s+giving\s+effect|per\s+share\s+results|earnings\s+per\s+share|"
-    r"(?:\d{4}|Stock|Equity|Incentive|Option|Compensation|Purchase|Award)\s+(?:\w+\s+)?Plan|share\s+reserve|"
-    r"would\s+be\s+unlawful|does\s+not\s+constitute\s+an\s+offer|"
-    r"shall\s+not\s+constitute\s+an\s+offer|not\s+an\s+offer\s+to\s+sell|no\s+offer,?\s+solicitation)\b",
-    re.IGNORECASE,
-)
+_ISSUE_VERB = FirstOf(r"\b{}\b", [
+    (("issu",), r"issu(?:e|ed|es|ing|ance)"), (("sell", "sold", "sale"), r"s(?:ell|old|ells|elling|ale)"),
+    (("offer",), r"offer(?:ed|ing|s)?"), (("purchas",), r"purchas(?:e|ed|es|ing)"),
+    (("subscri",), r"subscri(?:be|bed|ption)"), (("plac",), r"plac(?:ed|ement)"), (("pric",), r"pric(?:ed|ing)"),
+    (("clos",), r"clos(?:ed|ing)"), (("consummat",), r"consummat(?:ed|ion)"), (("complet",), r"complet(?:ed|ion)"),
+    (("receiv",), r"receiv(?:e|ed)"), (("exchang",), r"exchang(?:e|ed)"), (("deliver",), r"deliver(?:ed)?"),
+    (("agreed",), r"agreed"), (("entered",), r"entered\s+into"), (("acquir",), r"acquir(?:e|ed)"),
+])
+# Each alternative with the rarest word of its matches.
+_NEGATIVE_SENTENCE = FirstOf(r"\b{}\b", [
+    (("repurchas",), r"repurchas\w*"), (("buy",), r"buy-?backs?"), (("tender",), r"tender(?:s|ed)?"),
+    (("tender",), r"tender\s+offers?"), (("accepted",), r"accepted\s+for\s+purchase"), (("split",), r"stock\s+split"),
+    (("split",), r"reverse\s+split"), (("selling",), r"selling\s+(?:stock|share)holders?"),
+    (("resale",), r"resales?\s+(?:by|of)\s+(?:the\s+)?(?:selling|holders)"),
+    (("resale",), r"regist(?:er|ering)\s+for\s+resale"), (("float",), r"public\s+float"),
+    (("affiliates",), r"held\s+by\s+non-?affiliates"), (("beneficial",), r"beneficial(?:ly)?\s+own\w*"),
+    (("vot",), r"vot(?:es|ed|ing)\s+(?:for|against)"), (("broker",), r"broker\s+non-votes"),
+    (("incentive",), r"equity\s+incentive"), (("incentive",), r"incentive\s+(?:stock\s+)?plan"),
+    (("plan",), r"stock\s+option\s+plan"), (("restricted",), r"restricted\s+stock\s+units?"), (("rsu",), r"RSUs?"),
+    (("performance",), r"performance\s+(?:share|stock)\s+units?"), (("committee",), r"compensation\s+committee"),
+    (("employment",), r"employment\s+agreement"), (("forward-looking",), r"forward-looking"),
+    (("effect",), r"give\s+effect\s+to"), (("effect",), r"giving\s+effect\s+to"), (("earn",), r"earn-?outs?"),
+    (("may",), r"may\s+(?:also\s+)?be\s+issued"), (("contingent",), r"contingent\s+upon"), (("earn",), r"if\s+earned"),
+    (("intend",), r"intends?\s+to\s+(?:commence|offer|launch)"), (("propose",), r"proposes?\s+to\s+offer"),
+    (("effect",), r"after\s+giving\s+effect"), (("results",), r"per\s+share\s+results"),
+    (("earn",), r"earnings\s+per\s+share"),
+    (("plan",), r"(?:\d{4}|Stock|Equity|Incentive|Option|Compensation|Purchase|Award)\s+(?:\w+\s+)?Plan"),
+    (("reserve",), r"share\s+reserve"), (("unlawful",), r"would\s+be\s+unlawful"),
+    (("constitute",), r"does\s+not\s+constitute\s+an\s+offer"), (("constitute",), r"shall\s+not\s+constitute\s+an\s+offer"),
+    (("sell",), r"not\s+an\s+offer\s+to\s+sell"), (("solicitation",), r"no\s+offer,?\s+solicitation"),
+])
 _SOFT_NEGATIVE = re.compile(r"\b(?:repurchas\w*|tender(?:s|ed)?|tender\s+offers?|accepted\s+for\s+purchase|"
                             r"selling\s+(?:stock|share)holders?)\b", re.I)
 _STRONG_SALE = re.compile(r"\bissuance\s+and\s+sale\s+by\s+(?:the\s+Company|us)\b|\b(?:the\s+Company|we)\s+(?:issued|sold)\b", re.I)
@@ -514,26 +524,33 @@ _PURCHASE_PRICE_LEFT = re.compile(
 # ---------------------------------------------------------------------------------------------
 # Transaction kinds, registration, dates, purchasers
 
-_KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("at_the_market", re.compile(r"at[- ]the[- ]market|\bATM\b|equity\s+distribution\s+agreement|"
-                                 r"(?:at\s+market\s+issuance\s+)?sales\s+agreement|sales\s+agent", re.I)),
-    ("equity_line", re.compile(r"equity\s+line|right,?\s+but\s+not\s+the\s+obligation,?\s+to\s+sell|"
-                               r"committed\s+equity\s+facility|equity\s+purchase\s+agreement", re.I)),
-    ("acquisition_consideration", re.compile(
+# Each kind's pattern with words one of which each of its matches holds (see gated.lacks).
+_KIND_PATTERNS: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
+    ("at_the_market", ("market", "atm", "distribution", "sales"), re.compile(
+        r"at[- ]the[- ]market|\bATM\b|equity\s+distribution\s+agreement|"
+        r"(?:at\s+market\s+issuance\s+)?sales\s+agreement|sales\s+agent", re.I)),
+    ("equity_line", ("equity", "obligation"), re.compile(
+        r"equity\s+line|right,?\s+but\s+not\s+the\s+obligation,?\s+to\s+sell|"
+        r"committed\s+equity\s+facility|equity\s+purchase\s+agreement", re.I)),
+    ("acquisition_consideration", ("merger", "acqui", "former", "outstanding"), re.compile(
         r"\b[Mm]erger\b(?!\s+Sub)|\bacqui(?:re|red|sition)\b|(?i:former\s+(?:\w+\s+){0,3}(?:stock|share)holders)|"
         r"(?i:purchase\s+of\s+all\s+of\s+the\s+outstanding)|\bPlan\s+of\s+Merger")),
-    ("exchange", re.compile(r"\bexchange\s+agreements?|in\s+exchange\s+for\s+(?:\$|the\s+surrender|an?\s+aggregate|its|their)|"
-                            r"\bto\s+exchange\b|exchanged\s+for|the\s+exchanges?\b|exchange\s+offer|"
-                            r"(?:debentures?|notes?)\b[^.]{0,80}\b(?:cancel+ed|exchanged)", re.I)),
-    ("registered_direct", re.compile(r"registered\s+direct", re.I)),
-    ("private_placement", re.compile(r"private\s+placement|privately\s+negotiated|private\s+(?:sale|offering)|"
-                                     r"accredited\s+investors?|Regulation\s+D\b|4\(a\)\(2\)|4\(2\)|"
-                                     r"Rule\s+144A|Regulation\s+S\b|unregistered|not\s+been\s+registered", re.I)),
-    ("public_offering", re.compile(r"underwrit\w+|public\s+offering|\bIPO\b|prospectus|terms\s+agreement|"
-                                   r"registration\s+statement|shelf", re.I)),
-    ("sale", re.compile(r"\bagreed\s+to\s+(?:issue\s+and\s+)?sell|(?:securities|stock|share|note|unit|warrant|subscription)\s+"
-                        r"purchase\s+agreement|\bPurchase\s+Agreement\b|subscription\s+agreement", re.I)),
-    ("debt_financing", re.compile(r"promissory\s+note|loan|credit\s+agreement|bridge", re.I)),
+    ("exchange", ("exchang", "cancel"), re.compile(
+        r"\bexchange\s+agreements?|in\s+exchange\s+for\s+(?:\$|the\s+surrender|an?\s+aggregate|its|their)|"
+        r"\bto\s+exchange\b|exchanged\s+for|the\s+exchanges?\b|exchange\s+offer|"
+        r"(?:debentures?|notes?)\b[^.]{0,80}\b(?:cancel+ed|exchanged)", re.I)),
+    ("registered_direct", ("direct",), re.compile(r"registered\s+direct", re.I)),
+    ("private_placement", ("private", "accredited", "regulation", "4(a)(2)", "4(2)", "144a", "registered"), re.compile(
+        r"private\s+placement|privately\s+negotiated|private\s+(?:sale|offering)|"
+        r"accredited\s+investors?|Regulation\s+D\b|4\(a\)\(2\)|4\(2\)|"
+        r"Rule\s+144A|Regulation\s+S\b|unregistered|not\s+been\s+registered", re.I)),
+    ("public_offering", ("underwrit", "public", "ipo", "prospectus", "terms", "registration", "shelf"), re.compile(
+        r"underwrit\w+|public\s+offering|\bIPO\b|prospectus|terms\s+agreement|registration\s+statement|shelf", re.I)),
+    ("sale", ("agreed", "purchase", "subscription"), re.compile(
+        r"\bagreed\s+to\s+(?:issue\s+and\s+)?sell|(?:securities|stock|share|note|unit|warrant|subscription)\s+"
+        r"purchase\s+agreement|\bPurchase\s+Agreement\b|subscription\s+agreement", re.I)),
+    ("debt_financing", ("promissory", "loan", "credit", "bridge"), re.compile(
+        r"promissory\s+note|loan|credit\s+agreement|bridge", re.I)),
 ]
 _REGISTERED = re.compile(
     r"registration\s+statement\s+on\s+Form\s+(?:S|F)-\d|Form\s+(?:S|F)-[13]\b|shelf\s+registration|"
@@ -755,14 +772,6 @@ class _Lazy:
         return self._value
 
 
-# Every alternative of _NEGATIVE_SENTENCE contains one of these (lower case); an ASCII sentence with
-# none of them cannot match, and str.lower() is exactly re.IGNORECASE's folding on ASCII.
-_NEGATIVE_LITERALS = ("repurchas", "buy", "tender", "accepted", "split", "selling", "resale", "beneficial", "vot",
-                      "broker", "incentive", "plan", "restricted", "rsu", "performance", "compensation",
-                      "employment", "forward-looking", "effect", "earn", "may", "contingent", "intend",
-                      "propose", "per", "reserve", "unlawful", "constitute", "offer", "float", "affiliates")
-
-
 def _negative_sentence(text: str) -> bool:
     return _negative_phrase(text) is not None
 
@@ -770,26 +779,14 @@ def _negative_sentence(text: str) -> bool:
 @per_filing()
 def _negative_phrase(text: str) -> str | None:
     """The first _NEGATIVE_SENTENCE match in text, or None."""
-    if text.isascii():
-        low = text.lower()
-        if not any(lit in low for lit in _NEGATIVE_LITERALS):
-            return None
     m = _NEGATIVE_SENTENCE.search(text)
     return m.group(0) if m else None
-
-
-_ISSUE_VERB_LITERALS = ("issu", "sell", "sold", "sale", "offer", "purchas", "subscri", "plac", "pric", "clos",
-                        "consummat", "complet", "receiv", "exchang", "deliver", "agreed", "entered", "acquir")
 
 
 @per_filing()
 def _could_mention(text: str) -> bool:
     """The first gate of _sentence_mentions: an issuing verb or a conversion of notes."""
-    if text.isascii() and "$" not in text:  # _CONVERSION_OF_NOTES needs a "$"
-        low = text.lower()
-        if not any(lit in low for lit in _ISSUE_VERB_LITERALS):
-            return False
-    return bool(_ISSUE_VERB.search(text) or _CONVERSION_OF_NOTES.search(text))
+    return bool(_ISSUE_VERB.search(text) or "$" in text and _CONVERSION_OF_NOTES.search(text))
 
 
 def _recent_kind(sentences: list[Sentence], k: int) -> str | None:
@@ -989,7 +986,7 @@ def _sentence_mentions(s: Sentence, ctx: _FilingContext, following: str = "", re
     company_name = ctx.company_name
     if not _could_mention(text) or _is_negative(text):
         return []
-    if _OPTION_GRANT.search(text) and not re.search(r"warrant", text, re.I):
+    if "option" in fold(text) and _OPTION_GRANT.search(text) and not re.search(r"warrant", text, re.I):
         return []
     if _is_earlier_deal(text, ctx.ref_date) or _wrong_issuer(text, ctx):
         return []
@@ -997,7 +994,7 @@ def _sentence_mentions(s: Sentence, ctx: _FilingContext, following: str = "", re
         return []
     if _mostly_capitals(text):
         return []  # a heading or a table row, not a statement
-    if re.search(r"\bpar\s+value\b", text, re.I) and re.search(r"\bauthorized\b", text, re.I) and \
+    if "value" in fold(text) and re.search(r"\bpar\s+value\b", text, re.I) and re.search(r"\bauthorized\b", text, re.I) and \
             re.search(r"\b(?:issued\s+and\s+)?outstanding\b", text, re.I):
         return []
     money = find_money(text)
@@ -1110,7 +1107,7 @@ _EARLIER_WORDS = re.compile(r"\bpreviously\s+(?:issued|sold)|\bprior\s+(?:offeri
 _LEAD_DATE = r"[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|[A-Z][a-z]+\s+(?:19|20)\d\d"
 _MONTH_YEAR = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
                          r"\s+((?:19|20)\d\d)\b")
-_IN_YEAR = re.compile(r"\b(?:in|during|fiscal(?:\s+year)?)\s+((?:19|20)\d\d)\b(?!\s*,)", re.I)
+_IN_YEAR = re.compile(r"\b(?=[idf])(?:in|during|fiscal(?:\s+year)?)\s+((?:19|20)\d\d)\b(?!\s*,)", re.I)
 
 
 def _loose_dates(text: str) -> list[dt.date]:
@@ -1403,7 +1400,7 @@ _COUNTLESS = re.compile(
 
 def _countless_mentions(text: str, mentions: list[_Mention], money: list[Quantity]) -> list[_Mention]:
     """Shares offered without a count, for up-to-$X programs (ATM, equity lines)."""
-    if mentions:
+    if mentions or not money or lacks(text, ("common",)):  # the amount, and the title ending in 'common stock'
         return []
     m = _COUNTLESS.search(text)
     if not m:
@@ -1717,26 +1714,36 @@ def _context_sentences(draft: _Draft, index: _SentenceIndex,
 
 @per_filing()
 def _kind_of(text: str) -> str | None:
-    for kind, pat in _KIND_PATTERNS:
-        if pat.search(text):
-            return kind
+    low = fold(text)
+    for kind, words, pat in _KIND_PATTERNS:
+        for w in words:
+            if w in low:
+                if pat.search(text):
+                    return kind
+                break
     return None
+
+
+# A word every match of the pattern holds (see numbers.lacks).
+_REGISTERED_WORDS = ("regist", "s-1", "s-3", "f-1", "f-3", "prospectus", "462", "underwritten", "public", "ipo")
+_EXEMPT_WORDS = ("section", "regulation", "rule", "exempt", "registered", "private", "accredited")
+_CITE_WORDS = ("section", "rule", "regulation")
 
 
 @per_filing()
 def _says_registered(text: str) -> bool:
-    return bool(_REGISTERED.search(text))
+    return not lacks(text, _REGISTERED_WORDS) and bool(_REGISTERED.search(text))
 
 
 @per_filing()
 def _says_exempt(text: str) -> bool:
-    return bool(_EXEMPT.search(text))
+    return not lacks(text, _EXEMPT_WORDS) and bool(_EXEMPT.search(text))
 
 
 @per_filing()
 def _exemption_cites(text: str) -> tuple[tuple[str, re.Match[str]], ...]:
     """(name, first match) of each exemption the sentence cites, in _EXEMPTION_CITES order."""
-    if not _CITE_HINT.search(text):
+    if lacks(text, _CITE_WORDS) or not text.isascii() and not _CITE_HINT.search(text):
         return ()
     out = []
     for name, pat in _EXEMPTION_CITES:
@@ -1858,36 +1865,44 @@ def _agreement_from_exhibit_list(tx: Transaction, draft: _Draft, exhibit_list: l
                 return
 
 
+@per_filing()
+def _aggregate_amounts(text: str) -> tuple[tuple[Quantity, bool], ...]:
+    """The sentence's amounts that state a deal's total (True) or a part of it (False), in order;
+    asked once per sentence, however many deals in the filing read it."""
+    out: list[tuple[Quantity, bool]] = []
+    if _negative_sentence(text):
+        return ()
+    for q in find_money(text):
+        if q.currency not in (None, "USD"):
+            continue
+        left = text[max(0, q.start - 120):q.start]
+        if _NET_LEFT.search(left):
+            continue
+        if re.match(r"\s*(?:in\s+)?(?:aggregate\s+)?principal\s+amount", text[q.end:q.end + 40], re.I):
+            continue
+        if _per_unit(text, q):
+            continue
+        if re.search(r"\b(?:each|per|every)\s*$", left, re.I):
+            continue
+        if re.search(r"\b(?:increase|decrease|adjust|reduc|termination\s+fee|fee)\w*\b[^$]{0,60}$", left, re.I):
+            continue
+        if re.match(r"\s+(?:equity\s+)?(?:investment|private\s+placement|registered\s+direct\s+offering|"
+                    r"(?:underwritten\s+)?(?:public\s+)?offering|financing)\b", text[q.end:q.end + 40], re.I) \
+                and not re.search(r"\b(?:previous|prior|earlier|additional|up\s+to)\b[^$]{0,20}$", left, re.I):
+            out.append((q, True))
+            continue
+        if _AGGREGATE_LEFT.search(left):
+            out.append((q, not re.search(r"for\s+(?:a\s+)?purchase\s+price\s+of\s*$", left, re.I)))
+    return tuple(out)
+
+
 def _set_aggregate(tx: Transaction, draft: _Draft, context: list[Sentence]) -> None:
     totals: list[tuple[Quantity, Sentence]] = []
     parts: list[tuple[Quantity, Sentence]] = []
-    for s in draft.sentences + [c for c in context if c not in draft.sentences]:
-        if _negative_sentence(s.text):
-            continue
-        for q in find_money(s.text):
-            if q.currency not in (None, "USD"):
-                continue
-            left = s.text[max(0, q.start - 120):q.start]
-            if _NET_LEFT.search(left):
-                continue
-            if re.match(r"\s*(?:in\s+)?(?:aggregate\s+)?principal\s+amount", s.text[q.end:q.end + 40], re.I):
-                continue
-            if _per_unit(s.text, q):
-                continue
-            if re.search(r"\b(?:each|per|every)\s*$", left, re.I):
-                continue
-            if re.search(r"\b(?:increase|decrease|adjust|reduc|termination\s+fee|fee)\w*\b[^$]{0,60}$", left, re.I):
-                continue
-            if re.match(r"\s+(?:equity\s+)?(?:investment|private\s+placement|registered\s+direct\s+offering|"
-                        r"(?:underwritten\s+)?(?:public\s+)?offering|financing)\b", s.text[q.end:q.end + 40], re.I) \
-                    and not re.search(r"\b(?:previous|prior|earlier|additional|up\s+to)\b[^$]{0,20}$", left, re.I):
-                totals.append((q, s))
-                continue
-            if _AGGREGATE_LEFT.search(left):
-                if re.search(r"for\s+(?:a\s+)?purchase\s+price\s+of\s*$", left, re.I):
-                    parts.append((q, s))
-                else:
-                    totals.append((q, s))
+    own = set(draft.sentences)
+    for s in draft.sentences + [c for c in context if c not in own]:
+        for q, total in _aggregate_amounts(s.text):
+            (totals if total else parts).append((q, s))
     chosen: list[tuple[Quantity, Sentence]] = []
     first_sentence_totals = [t for t in totals if totals and t[1] == totals[0][1]]
     priced_parts = [t for t in first_sentence_totals if re.search(
@@ -2373,9 +2388,12 @@ _PERSON = re.compile(r"\b(?:Mr|Ms|Mrs|Dr)\.\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z]\.)
                      r"(?:received|purchased|acquired|subscribed)")
 
 
+_AGENT_WORDS = ("agent", "underwriter", "representative", "advisor", "finder", "designee")
+
+
 @per_filing()
 def _agent_sentence(text: str) -> bool:
-    return bool(_AGENT_WARRANT.search(text) or re.search(
+    return not lacks(text, _AGENT_WORDS) and bool(_AGENT_WARRANT.search(text) or re.search(
         r"placement\s+agent|underwriter'?s?\s+warrant|representative'?s?\s+warrant", text, re.I))
 
 

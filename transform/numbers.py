@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from edgar8k.transform.filing_cache import per_filing
+from edgar8k.transform.gated import AnyOf, lacks
 
 SCALES = {
     "thousand": Decimal(1_000), "million": Decimal(1_000_000), "billion": Decimal(1_000_000_000),
@@ -51,18 +52,25 @@ _CURRENCY = r"(?:US\s?\$|U\.S\.\s?\$|USD\s?\$?|C\$|CAD\s?\$?|A\$|HK\$|\$|€|£|
 _QUALIFIER = r"(?:(?:approximately|approx\.|about|up\s+to|an\s+aggregate\s+of|aggregate\s+of|in\s+excess\s+of|" \
     r"at\s+least|not\s+less\s+than|not\s+more\s+than|no\s+more\s+than|a\s+total\s+of|a\s+maximum\s+of)\s+)"
 
-MONEY_RE = re.compile(
-    rf"(?P<qual>{_QUALIFIER})?(?P<cur>{_CURRENCY})\s?(?P<num>{_DIGITS})(?P<scale>{_SCALE})?"
-    rf"|(?P<qual2>{_QUALIFIER})?(?P<num2>{_DIGITS})(?P<scale2>{_SCALE})?\s(?P<cur2>dollars|U\.S\. dollars|USD|EUR|euros?)\b",
-    re.IGNORECASE,
-)
-_MONEY_HINT = re.compile(r"[$€£¥]|USD|EUR|GBP|CHF|JPY|dollars|euros?", re.IGNORECASE)
+# The lookaheads name each alternation's first letters: where none is, it is not tried.
+MONEY_RE = AnyOf([
+    (("$", "usd", "cad", "€", "£", "¥", "eur", "gbp", "chf", "jpy"),
+     rf"(?P<qual>(?=[auin]){_QUALIFIER})?(?P<cur>(?=[uach$€£¥egj]){_CURRENCY})\s?(?P<num>{_DIGITS})(?P<scale>{_SCALE})?"),
+    (("dollars", "usd", "eur"),
+     rf"(?P<qual2>(?=[auin]){_QUALIFIER})?(?=[\d.])(?P<num2>{_DIGITS})(?P<scale2>{_SCALE})?\s"
+     rf"(?P<cur2>dollars|U\.S\. dollars|USD|EUR|euros?)\b"),
+])
+# Every WORD_NUMBER_RE match holds one of these words.
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                         "eleven", "twelve", "teen", "twenty", "thirty", "forty", "fifty", "hundred", "thousand",
+                         "million", "billion")
+
 NUMBER_RE = re.compile(
-    rf"(?<![\w$.,/])(?P<qual>{_QUALIFIER})?(?P<num>{_DIGITS})(?P<scale>\s*(?:thousand|million|billion)\b)?(?![\w/])",
+    rf"(?<![\w$.,/])(?P<qual>(?=[auin]){_QUALIFIER})?(?=[\d.])(?P<num>{_DIGITS})(?P<scale>\s*(?:thousand|million|billion)\b)?(?![\w/])",
     re.IGNORECASE,
 )
 SPELLED_RE = re.compile(rf"\b(?P<words>{WORD_NUMBER})\s*\((?P<num>{_DIGITS})\)", re.IGNORECASE)
-WORD_NUMBER_RE = re.compile(rf"\b{WORD_NUMBER}\b", re.IGNORECASE)
+WORD_NUMBER_RE = re.compile(rf"\b(?=[zotfsenhmb]){WORD_NUMBER}\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -177,18 +185,18 @@ def find_money(text: str) -> list[Quantity]:
 @per_filing()
 def _find_money(text: str) -> tuple[Quantity, ...]:
     out: list[Quantity] = []
-    if not _MONEY_HINT.search(text):
-        return ()
     for m in MONEY_RE.finditer(text):
-        num = m.group("num") or m.group("num2")
-        qual = (m.group("qual") or m.group("qual2") or "").lower()
-        scale = m.group("scale") or m.group("scale2")
-        cur = m.group("cur") or m.group("cur2")
+        g = m.groupdict()  # a subset of MONEY_RE's alternatives: groups of the others are missing
+        num = g.get("num") or g.get("num2")
+        written = g.get("qual") or g.get("qual2") or ""
+        qual = written.lower()
+        scale = g.get("scale") or g.get("scale2")
+        cur = g.get("cur") or g.get("cur2")
         try:
             value = parse_decimal(num) * _scale(scale)
         except ValueError:
             continue
-        start = m.start() + len(m.group("qual") or m.group("qual2") or "")
+        start = m.start() + len(written)
         out.append(Quantity(value, text[start:m.end()], start, m.end(), True, _currency_code(cur),
                             "approx" in qual or "about" in qual, "up to" in " ".join(qual.split())))
     return tuple(out)
@@ -224,7 +232,7 @@ def _find_numbers(text: str) -> tuple[Quantity, ...]:
         out.append(Quantity(value, text[s:m.end()], s, m.end(), False, None,
                             "approx" in qual or "about" in qual, "up to" in " ".join(qual.split())))
         taken.append((s, m.end()))
-    for m in WORD_NUMBER_RE.finditer(text):
+    for m in () if lacks(text, _NUMBER_WORDS) else WORD_NUMBER_RE.finditer(text):
         value = words_to_int(m.group(0))
         if value is None or not free(m.start(), m.end()):
             continue
@@ -247,14 +255,14 @@ def parse_number(s: str) -> Decimal | None:
     return found[0].value if found else None
 
 
-_MONTH_NAMES = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
-    r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
-DATE_RE = re.compile(
-    rf"\b(?P<m1>{_MONTH_NAMES})\s*(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(?P<y1>(?:19|20)\d\d)\b"
-    rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?(?P<m2>{_MONTH_NAMES}),?\s+(?P<y2>(?:19|20)\d\d)\b"
-    rf"|(?<![\d/])(?P<m3>\d{{1,2}})/(?P<d3>\d{{1,2}})/(?P<y3>\d{{4}}|\d{{2}})(?![\d/])",
-    re.IGNORECASE,
-)
+_MONTH_NAMES = r"(?=[jfmasond])(?:January|February|March|April|May|June|July|August|September|October|November|" \
+    r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+_MONTH_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+DATE_RE = AnyOf([
+    (_MONTH_WORDS, rf"\b(?P<m1>{_MONTH_NAMES})\s*(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(?P<y1>(?:19|20)\d\d)\b"),
+    (_MONTH_WORDS, rf"\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?(?P<m2>{_MONTH_NAMES}),?\s+(?P<y2>(?:19|20)\d\d)\b"),
+    (("/",), r"(?<![\d/])(?P<m3>\d{1,2})/(?P<d3>\d{1,2})/(?P<y3>\d{4}|\d{2})(?![\d/])"),
+])
 
 
 _DIGIT = re.compile(r"\d")
@@ -278,12 +286,13 @@ def _find_dates(text: str) -> tuple[DateMention, ...]:
     if not _DIGIT.search(text):
         return ()  # every DATE_RE alternative has digits
     for m in DATE_RE.finditer(text):
-        if m.group("m1"):
-            month, day, year = MONTHS.get(m.group("m1").lower().rstrip(".")), m.group("d1"), m.group("y1")
-        elif m.group("m2"):
-            month, day, year = MONTHS.get(m.group("m2").lower().rstrip(".")), m.group("d2"), m.group("y2")
+        g = m.groupdict()  # a subset of DATE_RE's alternatives: groups of the others are missing
+        if g.get("m1"):
+            month, day, year = MONTHS.get(g["m1"].lower().rstrip(".")), g["d1"], g["y1"]
+        elif g.get("m2"):
+            month, day, year = MONTHS.get(g["m2"].lower().rstrip(".")), g["d2"], g["y2"]
         else:
-            month, day, year = int(m.group("m3")), m.group("d3"), m.group("y3")
+            month, day, year = int(g["m3"]), g["d3"], g["y3"]
         try:
             value = dt.date(_year(year), int(month), int(day))
         except (TypeError, ValueError):
