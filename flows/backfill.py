@@ -10,14 +10,14 @@ import datetime as dt
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE as NO_CACHE
 
 from edgar8k.config import Settings, load_settings
-from edgar8k.extract.edgar_index import IndexEntry, list_range
+from edgar8k.extract.edgar_index import IndexEntry, IndexListing, list_range_compact
 from edgar8k.extract.http import EdgarClient, FetchError
 from edgar8k.extract.raw_store import RawStore
 from edgar8k.extract.edgar_index import business_days
@@ -26,6 +26,9 @@ from edgar8k.flows.fetching import FetchPipeline
 from edgar8k.flows.progress import Progress
 from edgar8k.load.parquet import output_lock
 from edgar8k.memory import tune_allocator
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def _is_retryable(task: Any, task_run: Any, state: Any) -> bool:
@@ -41,8 +44,9 @@ def _is_retryable(task: Any, task_run: Any, state: Any) -> bool:
 @task(task_run_name="list {lo}..{hi}", retries=3, retry_delay_seconds=[5, 30, 120],
       retry_condition_fn=_is_retryable, cache_policy=NO_CACHE)
 def list_task(client: EdgarClient, lo: dt.date, hi: dt.date, forms: tuple[str, ...],
-              today: dt.date | None = None) -> list[IndexEntry]:
-    return list_range(client, lo, hi, forms, today=today)
+              today: dt.date | None = None) -> IndexListing:
+    """Compacted here, on the task runner's thread: the future holds its result for a range."""
+    return list_range_compact(client, lo, hi, forms, today=today)
 
 
 @task(task_run_name="fetch+transform {day} ({n} filings)", cache_policy=NO_CACHE)
@@ -70,11 +74,14 @@ def write_batch_task(result: steps.BatchResult, out: str, last_day: dt.date) -> 
 @dataclass
 class _Day:
     """A listed day: how many filings the index lists, which are still to do, and how many business
-    days of progress it completes (the last day of a range also completes the range's tail)."""
+    days of progress it completes (the last day of a range also completes the range's tail). The
+    entries to do are built when the day is fed, from its range's listing less the accessions done."""
     day: dt.date | None  # None for a range with nothing listed
     listed: int
-    todo: list[IndexEntry]
     progress_days: int
+    todo: list[IndexEntry] | None = None  # None until fed
+    listing: IndexListing | None = None  # until fed
+    done: "pa.Array | None" = None  # the range's accessions already done, until fed
 
 
 class _Planner:
@@ -107,27 +114,26 @@ class _Planner:
             return False
         if self._listing is None:
             self._submit_listing()
-        entries = self._listing.result()
+        listing: IndexListing = self._listing.result()
         lo, hi = self.ranges[self.listed]
-        by_day = steps.group_by_day(entries)
-        self.progress.add_total(len(entries))
-        self.logger.info("%s..%s: %d filings listed on %d days (range %d/%d)", lo, hi, len(entries),
-                         len(by_day), self.listed + 1, len(self.ranges))
+        self.progress.add_total(len(listing))
+        self.logger.info("%s..%s: %d filings listed on %d days (range %d/%d)", lo, hi, len(listing),
+                         len(listing.days), self.listed + 1, len(self.ranges))
         self.listed += 1
         self._submit_listing()
         # Filings this extractor version already wrote are skipped: a rerun after an interruption
         # does only the remaining work (a changed extractor is applied to history by `reprocess`).
-        done = steps.done_accessions(self.settings.out, lo, hi) if entries else set()
+        done = steps.done_accession_array(self.settings.out, lo, hi) if len(listing) else None
         done_through = lo - dt.timedelta(days=1)
-        for day, es in by_day.items():
+        for day, listed in zip(listing.days, listing.counts):
             n = len(business_days(done_through + dt.timedelta(days=1), day))
-            self.days.append(_Day(day, len(es), [e for e in es if e.accession_number not in done], n))
+            self.days.append(_Day(day, listed, n, listing=listing, done=done))
             done_through = max(done_through, day)
         tail = len(business_days(done_through + dt.timedelta(days=1), hi))
-        if by_day:
+        if listing.days:
             self.days[-1].progress_days += tail
         else:
-            self.days.append(_Day(None, 0, [], tail))
+            self.days.append(_Day(None, 0, tail, todo=[]))
         return True
 
     def _feed_one(self) -> bool:
@@ -135,6 +141,9 @@ class _Planner:
             if not self._list_next():
                 return False
         d = self.days[self.fed]
+        if d.todo is None:
+            d.todo = d.listing.entries(d.day, skip=d.done)
+            d.listing = d.done = None
         self.pipeline.feed(d.todo)
         self.fed += 1
         return True

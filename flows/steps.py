@@ -96,12 +96,13 @@ def process_fetched(entry: IndexEntry, fetched: RawRecord | FetchError, client: 
     return result.filing, result.issuances
 
 
-def done_accessions(out: str, lo: dt.date, hi: dt.date) -> set[str]:
+def done_accession_array(out: str, lo: dt.date, hi: dt.date) -> pa.Array:
     """Filings filed from lo to hi that the output holds from the current extractor version, fetched
     and stored (so not fetch errors): what a rerun over those days need not process again. Asked per
-    listed range, so a resumed backfill over decades holds one quarter's accessions, not all of them.
+    listed range, so a resumed backfill over decades holds one quarter's accessions, not all of them,
+    as the scan's Arrow array: a set would be up to ~20,000 strings made at once for every quarter.
     The window is a month wider each side: a row is dated by the submission's header, the listing by
-    the index, and the two can differ by days; only listed accessions are looked up in the set."""
+    the index, and the two can differ by days; only listed accessions are looked up in it."""
     import pyarrow.compute as pc
 
     from edgar8k.load.parquet import dataset
@@ -114,7 +115,7 @@ def done_accessions(out: str, lo: dt.date, hi: dt.date) -> set[str]:
         columns=["accession_number"],
         filter=pc.field(PARTITION_COLUMN).isin(list(range(lo.year, hi.year + 1))) & (date >= lo) & (date <= hi)
         & (pc.field("status") != "fetch_error") & (pc.field("extractor_version") == EXTRACTOR_VERSION))
-    return set(t["accession_number"].to_pylist())
+    return t["accession_number"].combine_chunks()
 
 
 def fetch_error_days(out: str, years: Iterable[int]) -> list[dt.date]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 
+import pyarrow as pa
 import pytest
 
-from edgar8k.extract.edgar_index import (IndexEntry, IndexFormatError, business_days, daily_index_path,
-                                         last_business_days, list_day, list_quarter, list_range,
-                                         parse_index, quarterly_index_path, weekdays)
+from edgar8k.extract.edgar_index import (IndexEntry, IndexFormatError, IndexListing, business_days,
+                                         daily_index_path, last_business_days, list_day, list_quarter,
+                                         list_range, list_range_compact, parse_index, quarterly_index_path,
+                                         weekdays)
 from edgar8k.extract.http import EdgarClient
 from tests.corpus import require_shared
 from tests.fixtures_edgar import fast_settings
@@ -152,3 +155,49 @@ def test_list_range_goes_daily_in_the_open_quarter_and_agrees(edgar_client, edga
     assert {e.accession_number for e in daily} == _wanted(mirror_filings, start, end)
     quarterly = list_range(edgar_client, start, end, today=date(2021, 6, 1))
     assert daily == quarterly
+
+
+def _typed(e: IndexEntry) -> list[tuple[type, object]]:
+    return [(type(getattr(e, f.name)), getattr(e, f.name)) for f in fields(IndexEntry)]
+
+
+@pytest.mark.parametrize("name", ["keskinmbaha__master.idx", "form.20200318.idx", "company.20221003.idx",
+                                  "company.idx", "master.20181231.idx", "badform.idx.txt", "master.idx"])
+def test_a_compact_listing_gives_back_the_entries_list_range_returns(tmp_path, name):
+    data = _idx(name)
+    day = date(2021, 1, 5)  # a daily index lists whatever dates its rows carry: several days here
+    (tmp_path / daily_index_path(day)).parent.mkdir(parents=True)
+    (tmp_path / daily_index_path(day)).write_bytes(data)
+    client = EdgarClient(fast_settings(str(tmp_path)))
+    for forms in (["8-K", "8-K/A"], sorted({e.form_type for e in parse_index(data)})):
+        entries = list_range(client, day, day, forms)
+        listing = list_range_compact(client, day, day, forms)
+        want = sorted(entries, key=lambda e: (e.filing_date, e.accession_number))
+        assert len(listing) == len(entries) and listing.days == tuple(sorted({e.filing_date for e in entries}))
+        assert listing.counts == tuple(sum(e.filing_date == d for e in entries) for d in listing.days)
+        got = [e for d in listing.days for e in listing.entries(d)]
+        assert [_typed(e) for e in got] == [_typed(e) for e in want], forms
+    assert len(entries) == len(parse_index(data))  # every form: every entry of the file went through
+
+
+def test_a_listed_day_less_the_accessions_done():
+    listing = IndexListing.of(parse_index(_idx("keskinmbaha__master.idx"), ["8-K", "8-K/A"]))
+    day = max(listing.days, key=lambda d: listing.counts[listing.days.index(d)])
+    every = listing.entries(day)
+    assert len(every) == listing.counts[listing.days.index(day)] > 3
+    done = pa.array([every[0].accession_number, every[2].accession_number, "0000000000-20-000000"])
+    assert listing.entries(day, skip=done) == [every[1]] + every[3:]
+    assert listing.entries(day, skip=pa.array([e.accession_number for e in every])) == []
+    assert listing.entries(day, skip=pa.array([], pa.string())) == every
+    assert listing.entries(date(2020, 1, 4)) == [], "a Saturday: nothing listed"
+
+
+def test_an_empty_range_is_an_empty_listing(tmp_path):
+    day = date(2021, 1, 5)
+    client = EdgarClient(fast_settings(str(tmp_path)))
+    listings = [IndexListing.of([]), list_range_compact(client, day, date(2021, 1, 8))]  # no index at all
+    (tmp_path / daily_index_path(day)).parent.mkdir(parents=True)
+    (tmp_path / daily_index_path(day)).write_bytes(_idx("empty-form.idx"))
+    listings.append(list_range_compact(client, day, day))  # an index with no rows
+    for listing in listings:
+        assert (len(listing), listing.days, listing.counts, listing.entries(day)) == (0, (), (), [])

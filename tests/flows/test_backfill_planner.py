@@ -1,0 +1,67 @@
+"""The backfill's planner (flows/backfill.py `_Planner`) over a local mirror and a real output: each
+day's entries are built when the day is fed, less the filings this extractor version already wrote,
+in the order, with the counts and progress that listing every entry up front gave."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from prefect import flow
+
+from edgar8k.config import load_settings
+from edgar8k.extract.edgar_index import business_days, list_range
+from edgar8k.extract.http import EdgarClient
+from edgar8k.flows.fetching import FetchPipeline
+from edgar8k.flows.progress import Progress
+from edgar8k.flows.steps import group_by_day
+from edgar8k.load.parquet import write_filings
+from edgar8k.testing.mirror import write_mirror
+from edgar8k.transform.issuance import EXTRACTOR_VERSION
+from tests.conftest import TEST_UA
+from tests.load.test_parquet import filing
+
+D1, D2 = dt.date(2021, 1, 4), dt.date(2021, 1, 5)
+RANGES = [(dt.date(2021, 1, 1), dt.date(2021, 1, 15)), (dt.date(2021, 3, 1), dt.date(2021, 3, 5))]  # the second lists nothing
+
+
+@flow
+def _plan(overrides: dict, ranges: list[tuple[dt.date, dt.date]]) -> tuple[list, int]:
+    from edgar8k.flows.backfill import _Planner
+
+    settings = load_settings(overrides).validate()
+    progress = Progress("test", enabled=False)
+    days = []
+    with EdgarClient(settings) as client, FetchPipeline(lambda e: None, workers=2) as pipeline:
+        planner = _Planner(settings, client, ranges, None, pipeline, progress, logging.getLogger("test"))
+        while (d := planner.next_day()) is not None:
+            for entry in d.todo:
+                assert pipeline.take()[0] is entry, "the entries fed are the entries handed on"
+            days.append((d.day, d.listed, d.todo, d.progress_days))
+    return days, progress.total_filings
+
+
+def test_days_are_built_when_fed_less_what_is_done(prefect_api, tmp_path):
+    write_mirror(tmp_path / "mirror", 40, seed=7)
+    with EdgarClient(load_settings({"source": str(tmp_path / "mirror"), "user_agent": TEST_UA})) as client:
+        by_day = group_by_day(list_range(client, *RANGES[0]))
+    d2 = by_day[D2]
+    out = tmp_path / "out"
+    done = [filing(e.accession_number, D1, extractor_version=EXTRACTOR_VERSION) for e in by_day[D1]]
+    done += [filing(d2[0].accession_number, D2, extractor_version=EXTRACTOR_VERSION),
+             filing(d2[1].accession_number, D2, extractor_version=EXTRACTOR_VERSION, status="fetch_error"),
+             filing(d2[2].accession_number, D2, extractor_version="0.0-old")]
+    write_filings(done, [], str(out))
+
+    overrides = {"source": str(tmp_path / "mirror"), "user_agent": TEST_UA, "out": str(out)}
+    days, total = _plan(overrides, RANGES)
+
+    assert [d for d, *_ in days] == [*by_day, None]
+    assert [n for _, n, _, _ in days] == [len(es) for es in by_day.values()] + [0]
+    assert total == sum(map(len, by_day.values()))
+    todo = dict((d, t) for d, _, t, _ in days)
+    assert todo[D1] == [], "every filing of the day is done"
+    assert todo[D2] == d2[1:], "a fetch error and an older extractor's row are done again"
+    assert all(todo[d] == es for d, es in by_day.items() if d not in (D1, D2))
+    assert sum(p for *_, p in days) == sum(len(business_days(lo, hi)) for lo, hi in RANGES)
+    assert days[-1][1:] == (0, [], len(business_days(*RANGES[1])))
