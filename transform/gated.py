@@ -4,7 +4,7 @@ An IGNORECASE alternation gets no literal-prefix scan from the re module: it is 
 of the text, each of its alternatives in turn, and sentence-level searches with such patterns were a
 third of the transform's time. Most alternatives need a word the sentence does not hold, and an
 alternative that needs a word the text lacks cannot match anywhere in it: leaving it out changes no
-match, neither whether there is one nor which. A sentence is folded once (see fold) and only the
+match, neither whether there is one nor which. A sentence is folded once (fold_ignorecase) and only the
 alternatives whose words it holds are searched.
 
 Patterns are all compiled up front: a pattern compiled per combination of words would fill a cache
@@ -18,19 +18,21 @@ from collections.abc import Iterator, Sequence
 Alternative = tuple[tuple[str, ...], str]
 
 
-def fold(text: str) -> str:
-    """text in lower case, where every character that re.IGNORECASE matches to an ASCII letter
-    becomes that letter: str.lower() does it for all of them but the two the re module adds ('ı' is
-    an 'i', 'ſ' an 's'), so a word that an IGNORECASE match holds is in fold(text)."""
-    low = text.lower()
-    if not low.isascii():
-        low = low.replace("ı", "i").replace("ſ", "s")
-    return low
+_IGNORECASE_SPECIALS = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
+
+
+def fold_ignorecase(text: str) -> str:
+    """text lower-cased so that every character an IGNORECASE pattern's ASCII letter can match becomes
+    that letter: a lower-case ASCII word such a pattern must match is then a plain substring of it.
+    Offsets carry over: U+0130 is the one character whose lower() is longer, and it is mapped first."""
+    if not text.isascii() and any(chr(c) in text for c in _IGNORECASE_SPECIALS):
+        text = text.translate(_IGNORECASE_SPECIALS)
+    return text.lower()
 
 
 def lacks(text: str, words: Sequence[str]) -> bool:
     """True when text holds none of `words`: a pattern every match of which holds one cannot match."""
-    low = fold(text)
+    low = fold_ignorecase(text)
     for w in words:
         if w in low:
             return False
@@ -60,7 +62,7 @@ class FirstOf:
                               for words, a in alternatives]
 
     def search(self, text: str) -> re.Match[str] | None:
-        low = fold(text)
+        low = fold_ignorecase(text)
         best = None
         for words, pattern in self._alternatives:
             for w in words:
@@ -93,7 +95,7 @@ class AnyOf:
 
     def pattern_for(self, text: str) -> re.Pattern[str] | None:
         """None when no alternative can match text."""
-        low = fold(text)
+        low = fold_ignorecase(text)
         mask = 0
         for w, bits in self._words:
             if w in low:

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from edgar8k.transform.filing_cache import forget_filing, per_filing
 from edgar8k.transform.model import Evidence, FilingText, Security, Segment, Transaction
-from edgar8k.transform.gated import FirstOf, fold, lacks
+from edgar8k.transform.gated import FirstOf, lacks
 from edgar8k.transform.numbers import (
     Quantity, Term, add_term, find_dates, find_money, find_numbers, find_terms, fold_ignorecase, fraction_word,
 )
@@ -986,7 +986,7 @@ def _sentence_mentions(s: Sentence, ctx: _FilingContext, following: str = "", re
     company_name = ctx.company_name
     if not _could_mention(text) or _is_negative(text):
         return []
-    if "option" in fold(text) and _OPTION_GRANT.search(text) and not re.search(r"warrant", text, re.I):
+    if "option" in _folded(text) and _OPTION_GRANT.search(text) and not re.search(r"warrant", text, re.I):
         return []
     if _is_earlier_deal(text, ctx.ref_date) or _wrong_issuer(text, ctx):
         return []
@@ -994,7 +994,7 @@ def _sentence_mentions(s: Sentence, ctx: _FilingContext, following: str = "", re
         return []
     if _mostly_capitals(text):
         return []  # a heading or a table row, not a statement
-    if "value" in fold(text) and re.search(r"\bpar\s+value\b", text, re.I) and re.search(r"\bauthorized\b", text, re.I) and \
+    if "value" in _folded(text) and re.search(r"\bpar\s+value\b", text, re.I) and re.search(r"\bauthorized\b", text, re.I) and \
             re.search(r"\b(?:issued\s+and\s+)?outstanding\b", text, re.I):
         return []
     money = find_money(text)
@@ -1714,7 +1714,7 @@ def _context_sentences(draft: _Draft, index: _SentenceIndex,
 
 @per_filing()
 def _kind_of(text: str) -> str | None:
-    low = fold(text)
+    low = _folded(text)
     for kind, words, pat in _KIND_PATTERNS:
         for w in words:
             if w in low:

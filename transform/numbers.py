@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from edgar8k.transform.filing_cache import per_filing
-from edgar8k.transform.gated import AnyOf, lacks
+from edgar8k.transform.gated import AnyOf, fold_ignorecase, lacks  # noqa: F401 - fold_ignorecase: re-exported
 
 SCALES = {
     "thousand": Decimal(1_000), "million": Decimal(1_000_000), "billion": Decimal(1_000_000_000),
@@ -61,9 +61,8 @@ MONEY_RE = AnyOf([
      rf"(?P<cur2>dollars|U\.S\. dollars|USD|EUR|euros?)\b"),
 ])
 # Every WORD_NUMBER_RE match holds one of these words.
-_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                         "eleven", "twelve", "teen", "twenty", "thirty", "forty", "fifty", "hundred", "thousand",
-                         "million", "billion")
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                 "twelve", "teen", "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million", "billion")
 
 NUMBER_RE = re.compile(
     rf"(?<![\w$.,/])(?P<qual>(?=[auin]){_QUALIFIER})?(?=[\d.])(?P<num>{_DIGITS})(?P<scale>\s*(?:thousand|million|billion)\b)?(?![\w/])",
@@ -106,18 +105,6 @@ class Term:
 
 
 # Characters besides A-Z that re.IGNORECASE lets match an ASCII letter (found by trying every code point).
-_IGNORECASE_SPECIALS = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
-
-
-def fold_ignorecase(text: str) -> str:
-    """text lower-cased so that every character an IGNORECASE pattern's ASCII letter can match becomes
-    that letter: a lower-case ASCII word such a pattern must match is then a plain substring of it.
-    Offsets carry over: U+0130 is the one character whose lower() is longer, and it is mapped first."""
-    if not text.isascii() and any(chr(c) in text for c in _IGNORECASE_SPECIALS):
-        text = text.translate(_IGNORECASE_SPECIALS)
-    return text.lower()
-
-
 def parse_decimal(digits: str) -> Decimal:
     """'1,250,000' -> 1250000; '.75' -> 0.75. Raises ValueError on anything else."""
     cleaned = digits.replace(",", "").strip()

@@ -10,7 +10,7 @@ import pytest
 
 from edgar8k.transform import issuance, numbers
 from edgar8k.transform.filing_text import build_filing_text
-from edgar8k.transform.gated import AnyOf, FirstOf, fold, lacks
+from edgar8k.transform.gated import AnyOf, FirstOf, fold_ignorecase, lacks
 from edgar8k.transform.model import ParseError
 from edgar8k.transform.sgml import parse_submission
 from tests.corpus import require_shared
@@ -61,8 +61,8 @@ def test_fold_maps_every_character_ignorecase_matches_to_an_ascii_letter() -> No
     everything = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
     for letter in "abcdefghijklmnopqrstuvwxyz":
         for m in re.finditer(letter, everything, re.IGNORECASE):
-            assert letter in fold(m.group(0)), (letter, hex(ord(m.group(0))))
-    assert fold("ſale ıssued KELVIN") == "sale issued kelvin"
+            assert letter in fold_ignorecase(m.group(0)), (letter, hex(ord(m.group(0))))
+    assert fold_ignorecase("ſale ıssued KELVIN") == "sale issued kelvin"
 
 
 def test_lacks() -> None:
@@ -95,7 +95,7 @@ def test_every_match_of_an_alternative_holds_one_of_its_words(name: str, corpus_
     for words, pattern in _alternatives(GATED[name]):
         for text in corpus_texts:
             for m in pattern.finditer(text):
-                assert any(w in fold(m.group(0)) for w in words), (name, pattern.pattern, m.group(0))
+                assert any(w in fold_ignorecase(m.group(0)) for w in words), (name, pattern.pattern, m.group(0))
                 checked += 1
     assert checked > 50
 
@@ -105,7 +105,7 @@ def test_every_match_of_a_word_gated_pattern_holds_one_of_its_words(
         name: str, pattern: re.Pattern[str], words: tuple[str, ...], corpus_texts: list[str]) -> None:
     for text in corpus_texts:
         for m in pattern.finditer(text):
-            assert any(w in fold(m.group(0)) for w in words), (name, m.group(0))
+            assert any(w in fold_ignorecase(m.group(0)) for w in words), (name, m.group(0))
 
 
 @pytest.mark.parametrize("name", sorted(GATED))
