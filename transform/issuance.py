@@ -665,8 +665,7 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
             continue  # an earlier offering program cut back, nothing newly sold
         region_sentences = split_sentences(ft.text, region.start, region.end)
         all_sentences.extend((region, s) for s in region_sentences)
-        region_kind = _Lazy(lambda rs=region_sentences: _kind_of(
-            " ".join(s.text for s in rs if not _negative_sentence(s.text))[:6000]))
+        region_kind = _Lazy(lambda rs=region_sentences: _kind_of(_opening(rs, 6000)))
         compositions = _Lazy(lambda rs=region_sentences: " ".join(
             x.text for x in rs if "unit" in x.text.lower() and _UNIT_COMPOSITION.search(x.text)))
         recap = False
@@ -718,6 +717,20 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
             _agreement_from_exhibit_list(tx, draft, exhibit_list, ref_date)
         out.append(tx)
     return _merge_concurrent_placement(out, ft.text)
+
+
+def _opening(sentences: list[Sentence], limit: int) -> str:
+    """" ".join(s.text for s in sentences if not _negative_sentence(s.text))[:limit], reading no more
+    sentences than the limit needs: a prospectus's single region runs to thousands of them."""
+    parts: list[str] = []
+    size = -1
+    for s in sentences:
+        if size >= limit:
+            break
+        if not _negative_sentence(s.text):
+            parts.append(s.text)
+            size += 1 + len(s.text)
+    return " ".join(parts)[:limit]
 
 
 def _offering_reduced_words(folded: str) -> bool:
@@ -1648,6 +1661,7 @@ class _SentenceIndex:
         self.recap_keys = {(s.start, s.end) for _, s in all_sentences if _PREVIOUSLY_REPORTED.match(s.text)}
 
 
+_PUBLIC_OFFERING = re.compile(r"public\s+offering", re.I)
 _PREVIOUSLY_REPORTED = re.compile(r"\W*As\s+previously\s+(?:reported|disclosed|announced)", re.I)
 
 
@@ -1658,6 +1672,7 @@ def _finish(draft: _Draft, index: _SentenceIndex, text: str, ref_date: dt.date |
     context = _context_sentences(draft, index)
     wide = [x for x in _context_sentences(draft, index, owned_elsewhere) if (x.start, x.end) not in owned_elsewhere]
     context_text = " ".join(s.text for s in context)
+    context_folded = _folded(context_text)
     _set_registration(tx, wide, draft.sentences)
     _set_dates(tx, draft, context, all_sentences, ref_date)
     _set_aggregate(tx, draft, wide)
@@ -1668,13 +1683,13 @@ def _finish(draft: _Draft, index: _SentenceIndex, text: str, ref_date: dt.date |
         tx.registration = "exempt"
     if tx.offering_type == "sale":
         tx.offering_type = "private_placement" if tx.registration != "registered" else \
-            "registered_direct" if tx.purchasers or not re.search(r"underwrit", context_text, re.I) else "public_offering"
+            "registered_direct" if tx.purchasers or "underwrit" not in context_folded else "public_offering"
     if tx.offering_type == "other":
         tx.offering_type = _offering_type_from_context(context_text, tx)
     if tx.offering_type == "other" and all(sec.security_type in ("note", "convertible_note") for sec, _ in draft.securities):
         tx.offering_type = "debt_financing"
     if tx.offering_type == "public_offering" and tx.registration == "registered" and tx.purchasers and \
-            not re.search(r"underwrit|public\s+offering", context_text, re.I):
+            not ("underwrit" in context_folded or "offering" in context_folded and _PUBLIC_OFFERING.search(context_text)):
         tx.offering_type = "registered_direct"
     if tx.offering_type == "private_placement" and tx.registration == "unknown":
         tx.registration = "exempt"
@@ -2336,12 +2351,28 @@ def _holders_received(draft: _Draft, text: str, company_name: str | None) -> lis
     return [x for t in dict.fromkeys(targets) for x in _named_holders(text, t)]
 
 
+_HOLDERS_LIST = re.compile(
+    r"\b(?:its|their|the)\s+(?:sole|only|two|three|four|five|principal|majority|controlling)?\s*"
+    rf"(?:stock|share|equity)holders?(?:\s+of\s+(?P<t>{_ITEM}))?,\s+")
+_HOLDER_OF = re.compile(r",\s+(?:the\s+)?(?:sole|principal|majority|controlling)\s+(?:stock|share|equity)holder"
+                        r"\s+of\s+(?P<t>[A-Z][\w&'’-]*)")
+
+
+@per_filing(maxsize=2)
+def _holder_phrases(text: str) -> tuple[str, tuple[re.Match[str], ...], tuple[re.Match[str], ...]]:
+    """The text with asides blanked and its holder phrases, found once per filing whatever the target:
+    each scan of a long filing costs more than all the per-target work after it."""
+    masked = _blank(text)
+    if "holder" not in masked:
+        return masked, (), ()
+    return masked, tuple(_HOLDERS_LIST.finditer(masked)), tuple(_HOLDER_OF.finditer(masked))
+
+
 @per_filing(maxsize=8)
 def _named_holders(text: str, target: str) -> tuple[tuple[str, int, int], ...]:
     out: list[tuple[str, int, int]] = []
-    masked = _blank(text)
-    holders = r"(?:sole|only|two|three|four|five|principal|majority|controlling)?\s*(?:stock|share|equity)holders?"
-    for m in re.finditer(rf"\b(?:its|their|the)\s+{holders}(?:\s+of\s+(?P<t>{_ITEM}))?,\s+", masked):
+    masked, lists, sole_holders = _holder_phrases(text)
+    for m in lists:
         if m.group("t"):
             if not m.group("t").lower().startswith(target):
                 continue
@@ -2357,8 +2388,7 @@ def _named_holders(text: str, target: str) -> tuple[tuple[str, int, int], ...]:
             at = im.start() + im.group(0).find(item)
             if _is_person(item):
                 out.append((_display(item), at, at + len(item)))
-    for m in re.finditer(r",\s+(?:the\s+)?(?:sole|principal|majority|controlling)\s+(?:stock|share|equity)holder"
-                         r"\s+of\s+(?P<t>[A-Z][\w&'’-]*)", masked):
+    for m in sole_holders:
         pm = _list_ending(masked, m.start(), 120, _ITEM_TO_END)
         if m.group("t").lower() != target or pm is None:
             continue

@@ -29,6 +29,9 @@ WORD_LISTS = [
     ("_OPTION_GRANT", issuance._OPTION_GRANT, ("option",)),
     ("_COUNTLESS", issuance._COUNTLESS, ("common",)),
     ("par value", re.compile(r"\bpar\s+value\b", re.I), ("value",)),
+    ("_PUBLIC_OFFERING", issuance._PUBLIC_OFFERING, ("offering",)),
+    ("_HOLDERS_LIST", issuance._HOLDERS_LIST, ("holder",)),
+    ("_HOLDER_OF", issuance._HOLDER_OF, ("holder",)),
 ] + [(kind, pattern, words) for kind, words, pattern in issuance._KIND_PATTERNS]
 
 
@@ -122,3 +125,14 @@ def test_gated_search_agrees_with_the_full_pattern_on_every_corpus_sentence(name
             got_matches = [(m.span(), {k: v for k, v in m.groupdict().items() if v is not None})
                            for m in gated.finditer(text)]
             assert full_matches == got_matches, text
+
+
+def test_opening_reads_only_the_sentences_its_limit_needs(corpus_texts: list[str]) -> None:
+    calls = 0
+    for text in corpus_texts[::5]:
+        sentences = issuance.split_sentences(text)
+        for limit in (1, 80, 6000):
+            reference = " ".join(s.text for s in sentences if not issuance._negative_sentence(s.text))[:limit]
+            assert issuance._opening(sentences, limit) == reference
+            calls += 1
+    assert calls > 30
