@@ -221,9 +221,11 @@ def prefect_dask_flow(overrides: dict[str, Any], workers: int) -> tuple[dict[str
         raw, out = settings.raw, settings.out
         total = steps.BatchResult()
         for accs in reprocess.slices(raw, None, None):
+            if not accs:
+                continue
             p = reprocess.plan(out, accs, None, None)
-            for batch in reprocess.chunks(p.accessions, settings.batch_filings):
-                futures = [chunk_task.submit(raw, part, {a: p.known[a] for a in part if a in p.known}, None, None)
+            for batch, known in p.batches(settings.batch_filings):
+                futures = [chunk_task.submit(raw, part, {a: known[a] for a in part if a in known}, None, None)
                            for part in reprocess.chunks(batch, reprocess.CHUNK)]
                 result = steps.BatchResult()
                 for f in futures:

@@ -131,18 +131,37 @@ class RawStore:
         return RawRecord(acc, data, meta["sha256"], datetime.fromisoformat(meta["fetched_at"]),
                          meta.get("source_url", ""))
 
-    def iter_accessions(self) -> Iterator[str]:
-        """Accession numbers of complete records, in sorted order (for reprocessing without network)."""
-        yield from sorted(name[:-5] for name in self._file_names() if name.endswith(".json") and _ACC.match(name[:-5]))
+    def iter_accessions(self, year_key: str | None = None) -> Iterator[str]:
+        """Accession numbers of complete records, in sorted order (for reprocessing without network);
+        with `year_key` ("96", "01"), only those of that accession year, listing only its folder."""
+        if year_key is not None and not (len(year_key) == 2 and year_key.isdigit()):
+            raise RawStoreError(f"not a two-digit accession year: {year_key!r}")
+        base = self.base if year_key is None else f"{self.base}/{year_key}"
+        yield from sorted(name[:-5] for name in self._file_names(base)
+                          if name.endswith(".json") and _ACC.match(name[:-5]))
 
-    def _file_names(self) -> Iterator[str]:
+    def year_keys(self) -> list[str]:
+        """The two-digit accession years the store holds, as its top-level folders name them."""
         if self.fs is None:
-            for _, _, files in os.walk(self.base, followlinks=True, onerror=_raise):
+            with os.scandir(self.base) as it:
+                names = [e.name for e in it if e.is_dir()]
+        else:
+            import pyarrow.fs as pafs
+
+            names = [fi.base_name for fi in self.fs.get_file_info(pafs.FileSelector(self.base, allow_not_found=True))
+                     if fi.type == pafs.FileType.Directory]
+        return sorted(n for n in names if len(n) == 2 and n.isdigit())
+
+    def _file_names(self, base: str) -> Iterator[str]:
+        if self.fs is None:
+            if base != self.base and not os.path.isdir(base):
+                return
+            for _, _, files in os.walk(base, followlinks=True, onerror=_raise):
                 yield from files
             return
         import pyarrow.fs as pafs
 
-        for fi in self.fs.get_file_info(pafs.FileSelector(self.base, recursive=True, allow_not_found=True)):
+        for fi in self.fs.get_file_info(pafs.FileSelector(base, recursive=True, allow_not_found=True)):
             if fi.type == pafs.FileType.File:
                 yield fi.base_name
 

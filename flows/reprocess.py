@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import Any, Protocol
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE as NO_CACHE
 
@@ -30,6 +32,7 @@ from edgar8k.flows import steps
 from edgar8k.flows.reprocess_worker import exit_with_parent, reprocess_chunk
 from edgar8k.flows.backfill import publish_summary
 from edgar8k.flows.progress import Progress
+from edgar8k.flows.task_assets import forget_empty_task_assets
 from edgar8k.load.parquet import output_lock
 from edgar8k.memory import tune_allocator
 
@@ -234,17 +237,32 @@ def make_runner(workers: int | None, dask: bool = False, scheduler: str | None =
 
 @dataclass(frozen=True)
 class Plan:
-    accessions: list[str]
-    known: dict[str, steps.KnownFiling]
+    """One accession year's work: its accessions in processing order and what the output already knows
+    of them, both as Arrow columns. As Python objects a large year held ~30 MB, and a run's memory rose
+    by the difference when it went from a small year to a large one."""
+    accessions: pa.Array
+    known: pa.Table
+
+    def batches(self, size: int) -> Iterator[tuple[list[str], dict[str, steps.KnownFiling]]]:
+        """Write batches of accessions, each with the index facts of those the output knows."""
+        for i in range(0, len(self.accessions), size):
+            accs = self.accessions.slice(i, size).to_pylist()
+            yield accs, steps.known_dict(self.known.filter(
+                pc.is_in(self.known["accession_number"], value_set=pa.array(accs, pa.string()))))
 
 
-def slices(raw: str, start: dt.date | None, end: dt.date | None) -> list[list[str]]:
-    """The stored accessions that may fall in the range, one list per accession year: a reprocess of
-    decades holds one year's index facts at a time, not the whole output's."""
-    by_year: dict[int, list[str]] = {}
-    for acc in steps.candidate_accessions(RawStore(raw).iter_accessions(), start, end):
-        by_year.setdefault(steps.accession_year(acc), []).append(acc)
-    return [by_year[y] for y in sorted(by_year)]
+def slices(raw: str, start: dt.date | None, end: dt.date | None) -> Iterator[list[str]]:
+    """The stored accessions that may fall in the range, one sorted list per accession year, each
+    listed from its own folder of the store when it is reached: a reprocess of decades holds one
+    year's accessions and index facts at a time, not the whole store's."""
+    store = RawStore(raw)
+    for key in sorted(store.year_keys(), key=steps.year_of_key):
+        if steps.year_may_hold(steps.year_of_key(key), start, end):
+            yield list(store.iter_accessions(key))
+
+
+def count_stored(raw: str, start: dt.date | None, end: dt.date | None) -> int:
+    return sum(map(len, slices(raw, start, end)))
 
 
 def plan(out: str, accs: list[str], start: dt.date | None, end: dt.date | None) -> Plan:
@@ -256,9 +274,13 @@ def plan(out: str, accs: list[str], start: dt.date | None, end: dt.date | None) 
     lo, hi = year - 1, year + 1  # an accession is filed in its year, rarely the one before or after
     if start and end:
         lo, hi = max(lo, start.year - 1), min(hi, end.year + 1)
-    known = steps.known_filings(out, range(lo, hi + 1), only=accs)
-    order = sorted(accs, key=lambda a: (a not in known, known[a].filing_date if a in known else dt.date.min, a))
-    return Plan(order, known)
+    known = steps.known_table(out, range(lo, hi + 1), only=accs)
+    known = known.sort_by([("filing_date", "ascending"), ("accession_number", "ascending")])
+    known_accs = known["accession_number"].combine_chunks().cast(pa.string())
+    everything = pa.array(accs, pa.string())
+    unknown = everything.filter(pc.invert(pc.is_in(everything, value_set=known_accs)))
+    unknown = unknown.take(pc.sort_indices(unknown))
+    return Plan(pa.concat_arrays([known_accs, unknown]), known)
 
 
 def chunks(items: list[str], size: int) -> Iterator[list[str]]:
@@ -312,20 +334,24 @@ def reprocess_flow(start: dt.date | None = None, end: dt.date | None = None,
     t0 = time.monotonic()
     total = steps.BatchResult()
     with output_lock(settings.out):
-        todo = slices(settings.raw, start, end)
-        n = sum(map(len, todo))
+        n = count_stored(settings.raw, start, end)
         logger.info("%d stored filings to reprocess from %s into %s", n, settings.raw, settings.out)
         runner = make_runner(workers, dask, scheduler)
         progress = Progress("reprocess", total_filings=n, enabled=show_progress)
         index = 0
         try:
-            while todo:
-                p = plan(settings.out, todo.pop(0), start, end)
-                for batch in chunks(p.accessions, settings.batch_filings):
+            for accs in slices(settings.raw, start, end):
+                if not accs:
+                    continue
+                p = plan(settings.out, accs, start, end)
+                del accs
+                for batch, known in p.batches(settings.batch_filings):
                     index += 1
                     part = reprocess_batch_task(index, len(batch), runner, settings.raw, settings.out, batch,
-                                                {a: p.known[a] for a in batch if a in p.known}, start, end, progress)
+                                                known, start, end, progress)
                     steps.merge(total, part, rows=False)
+                    del batch, known
+                    forget_empty_task_assets()
                 del p
         finally:
             progress.close()

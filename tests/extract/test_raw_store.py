@@ -63,6 +63,10 @@ def test_iter_accessions_lists_complete_records_sorted(tmp_path):
         store.put(a, DATA, "u")
     (tmp_path / "stray.json").write_text("{}")
     assert list(store.iter_accessions()) == sorted(accs) == store.list()
+    assert store.year_keys() == ["19", "20", "21"]
+    assert list(store.iter_accessions("21")) == [accs[1]] and list(store.iter_accessions("98")) == []
+    with pytest.raises(RawStoreError, match="two-digit accession year"):
+        list(store.iter_accessions("2021"))
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +80,7 @@ def test_s3_store_behaves_like_the_local_one(s3_uri):
     rec = store.put(ACC, DATA, "u")
     fresh = RawStore(s3_uri)
     assert fresh.get(ACC) == rec and fresh.has(ACC) and fresh.list() == [ACC]
+    assert fresh.year_keys() == [ACC[11:13]] and list(fresh.iter_accessions(ACC[11:13])) == [ACC]
     with fresh.fs.open_input_stream(fresh.data_path(ACC), compression=None) as f:
         assert gzip.decompress(f.read()) == DATA
 
@@ -90,7 +95,8 @@ def test_fsspec_only_schemes_work_too():
     store = RawStore("memory://edgar8k-tests/raw")
     store.put(ACC, DATA, "u")
     assert RawStore("memory://edgar8k-tests/raw").get(ACC).data == DATA
-    assert store.list() == [ACC]
+    assert store.list() == [ACC] and store.year_keys() == [ACC[11:13]]
+    assert list(store.iter_accessions(ACC[11:13])) == [ACC] and list(store.iter_accessions("99")) == []
 
 
 def test_file_uris_are_decoded_and_a_remote_host_is_refused(tmp_path):

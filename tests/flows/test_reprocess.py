@@ -315,8 +315,13 @@ def test_a_reprocess_holds_one_accession_year_of_index_facts_at_a_time(tmp_path)
     rows = [{"accession_number": a, "cik": 1, "form_type": "8-K", "filing_date": d, "has_issuance": False,
              "status": "ok", "filing_year": d.year} for a, d in days.items()]
     write_partitions("filings", to_table("filings", rows), out, days)
-    assert slices(str(tmp_path / "raw"), None, None) == [accs[:2], accs[2:]]
+    assert list(slices(str(tmp_path / "raw"), None, None)) == [accs[:2], accs[2:]]
+    assert list(slices(str(tmp_path / "raw"), dt.date(2002, 6, 1), None)) == [accs[2:]]  # 2000 cannot hold it
     first = plan(out, accs[:2], None, None)
-    assert set(first.known) == {accs[0], accs[1]} and first.accessions == [accs[1], accs[0]]  # by filing date
+    assert first.accessions.to_pylist() == [accs[1], accs[0]]  # by filing date
+    [(batch, known)] = first.batches(5000)
+    assert batch == [accs[1], accs[0]] and set(known) == {accs[0], accs[1]}
+    assert known[accs[0]].filing_date == dt.date(2000, 12, 29)
     second = plan(out, accs[2:], None, None)
-    assert set(second.known) == {accs[2]} and second.accessions == [accs[2], accs[3]]  # unknown ones last
+    assert second.accessions.to_pylist() == [accs[2], accs[3]]  # unknown ones last
+    assert [(b, set(k)) for b, k in second.batches(1)] == [([accs[2]], {accs[2]}), ([accs[3]], set())]
