@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import re as _stdlib_re
 import types
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from functools import lru_cache
 
 from edgar8k.transform.filing_cache import forget_filing, per_filing
 from edgar8k.transform.model import Evidence, FilingText, Security, Segment, Transaction
-from edgar8k.transform.gated import FirstOf, lacks
+from edgar8k.transform.gated import FirstOf, lacks, search_from
 from edgar8k.transform.numbers import (
     Quantity, Term, add_term, find_dates, find_money, find_numbers, find_terms, fold_ignorecase, fraction_word,
 )
@@ -232,6 +233,7 @@ def regions(ft: FilingText) -> list[Region]:
 
 
 _PROSPECTUS = re.compile(r"PROSPECTUS\s+SUPPLEMENT|Rule\s+424\s*\(b\)|Filed\s+Pursuant\s+to\s+Rule\s+424", re.I)
+_PROSPECTUS_STARTS = ("prospectus", "rule", "filed")  # the first word of each alternative (see gated.search_from)
 _OFFERING_HEAD = re.compile(r"(?m)^[ \t]*THE\s+OFFERING[ \t]*$")
 _NEXT_HEAD = re.compile(r"(?m)^[ \t]*(?:RISK\s+FACTORS|USE\s+OF\s+PROCEEDS|SUMMARY\s+\w+|CAPITALIZATION|DILUTION)[ \t]*$")
 
@@ -239,7 +241,9 @@ _NEXT_HEAD = re.compile(r"(?m)^[ \t]*(?:RISK\s+FACTORS|USE\s+OF\s+PROCEEDS|SUMMA
 def _prospectus_regions(ft: FilingText) -> list[Region]:
     """A prospectus (424B) states the deal on its cover and in 'The Offering'; the rest (capitalization,
     dilution, earlier financings, descriptions of securities) is about everything else."""
-    if not _PROSPECTUS.search(ft.text[:2000]) or re.search(r"(?im)^[ \t|]*item[ \t]+\d", ft.text[:20000]):
+    head = ft.text[:2000]
+    if not search_from(_PROSPECTUS, head, _folded(head), _PROSPECTUS_STARTS) \
+            or re.search(r"(?im)^[ \t|]*item[ \t]+\d", ft.text[:20000]):
         return []
     toc = re.search(r"(?m)^[ \t]*TABLE\s+OF\s+CONTENTS", ft.text)
     cover_end = toc.start() if toc else min(len(ft.text), 8000)
@@ -661,7 +665,8 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
             continue
         region_text = ft.text[region.start:region.end].replace("\n", " ")
         region_folded = _folded(region_text)
-        if _offering_reduced_words(region_folded) and _OFFERING_REDUCED.search(region_text):
+        if _offering_reduced_words(region_folded) and search_from(_OFFERING_REDUCED, region_text, region_folded,
+                                                                  _OFFERING_REDUCED_STARTS):
             continue  # an earlier offering program cut back, nothing newly sold
         region_sentences = split_sentences(ft.text, region.start, region.end)
         all_sentences.extend((region, s) for s in region_sentences)
@@ -740,6 +745,7 @@ def _offering_reduced_words(folded: str) -> bool:
 
 _OFFERING_REDUCED = re.compile(
     r"\b(?:reduc\w*|decreas\w*)\s+(?:the\s+)?(?:(?:potential|maximum|aggregate|remaining)\s+)*offering\s+amount", re.I)
+_OFFERING_REDUCED_STARTS = ("reduc", "decreas")
 _REGISTERED_DIRECT = re.compile(r"\bregistered\s+direct\s+offering", re.I)
 _CONCURRENT_PLACEMENT = re.compile(r"\bconcurrent\s+private\s+placement", re.I)
 
@@ -748,7 +754,11 @@ def _merge_concurrent_placement(txs: list[Transaction], text: str) -> list[Trans
     """A registered direct offering with a concurrent private placement (typically of the accompanying
     common warrants) is one deal with mixed registration: the registered securities and the privately
     placed ones are sold to the same investors under one purchase agreement."""
-    if len(txs) != 2 or not (_REGISTERED_DIRECT.search(text) and _CONCURRENT_PLACEMENT.search(text)):
+    if len(txs) != 2:
+        return txs
+    folded = _folded(text)
+    if not (search_from(_REGISTERED_DIRECT, text, folded, ("registered",))
+            and search_from(_CONCURRENT_PLACEMENT, text, folded, ("concurrent",))):
         return txs
     reg = next((t for t in txs if t.registration == "registered"
                 and t.offering_type in ("registered_direct", "public_offering")), None)
@@ -1817,13 +1827,16 @@ def _set_dates(tx: Transaction, draft: _Draft, context: list[Sentence],
 
     agreement = None
     closing = None
-    for s in context + [x for _, x in all_sentences]:
+    for s in itertools.chain(context, (x for _, x in all_sentences)):
+        if agreement is not None:
+            break
         for d in find_dates(s.text):
             if not ok(d.value):
                 continue
             left = s.text[max(0, d.start - 160):d.start]
-            if agreement is None and re.search(r"dated\s+(?:as\s+of\s+)?$|,\s*$", left) and _AGREEMENT_NAME.search(left[-130:]):
+            if re.search(r"dated\s+(?:as\s+of\s+)?$|,\s*$", left) and _AGREEMENT_NAME.search(left[-130:]):
                 agreement = (d, s)
+                break
     for s in draft.sentences + context:
         for d in find_dates(s.text):
             if not ok(d.value):
@@ -1885,8 +1898,6 @@ def _aggregate_amounts(text: str) -> tuple[tuple[Quantity, bool], ...]:
     """The sentence's amounts that state a deal's total (True) or a part of it (False), in order;
     asked once per sentence, however many deals in the filing read it."""
     out: list[tuple[Quantity, bool]] = []
-    if _negative_sentence(text):
-        return ()
     for q in find_money(text):
         if q.currency not in (None, "USD"):
             continue
@@ -1908,6 +1919,8 @@ def _aggregate_amounts(text: str) -> tuple[tuple[Quantity, bool], ...]:
             continue
         if _AGGREGATE_LEFT.search(left):
             out.append((q, not re.search(r"for\s+(?:a\s+)?purchase\s+price\s+of\s*$", left, re.I)))
+    if out and _negative_sentence(text):  # asked last: most sentences hold no amount to veto
+        return ()
     return tuple(out)
 
 
@@ -2435,12 +2448,12 @@ def _set_followups(tx: Transaction, draft: _Draft, context: list[Sentence], owne
     base = tx.closing_date
     own_keys = {(x.start, x.end) for x in draft.sentences}
     for s in context:
-        if (s.start, s.end) in owned_elsewhere:
+        key = (s.start, s.end)
+        if key in owned_elsewhere:
             continue
-        negative = _negative_sentence(s.text)
-        agent = _agent_sentence(s.text)
-        own = (s.start, s.end) in own_keys
-        for q in [] if negative or own else find_money(s.text):
+        agent: bool | None = None  # asked only when needed: the whole context is read for each deal
+        money = () if key in own_keys else find_money(s.text)
+        for q in money if money and not _negative_sentence(s.text) else ():
             if q.currency not in (None, "USD") or q.value >= 100_000:
                 continue
             unit = _per_unit(s.text, q)
@@ -2449,8 +2462,13 @@ def _set_followups(tx: Transaction, draft: _Draft, context: list[Sentence], owne
                                               left, re.I):
                 continue
             kind = _price_kind(s.text, q)
-            if kind is None or (agent and kind == "exercise"):
+            if kind is None:
                 continue
+            if kind == "exercise":
+                if agent is None:
+                    agent = _agent_sentence(s.text)
+                if agent:
+                    continue
             target = _followup_target(secs, kind, unit, s.text)
             if target is None:
                 continue
@@ -2459,7 +2477,7 @@ def _set_followups(tx: Transaction, draft: _Draft, context: list[Sentence], owne
             target.field_evidence.append(Evidence(name, q.text, s.start + q.start, s.start + q.end))
             if kind == "conversion" and target.security_type == "note":
                 target.security_type = "convertible_note"
-        if agent or "warrant" not in s.text.lower():
+        if "warrant" not in s.text.lower() or (_agent_sentence(s.text) if agent is None else agent):
             continue
         for w in secs:
             if w.security_type == "warrant" and w.expiration_date is None and w.expiration_term is None:

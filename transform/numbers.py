@@ -171,6 +171,8 @@ def find_money(text: str) -> list[Quantity]:
 
 @per_filing()
 def _find_money(text: str) -> tuple[Quantity, ...]:
+    if _DIGIT.search(text) is None:  # every amount has a digit; most sentences have none
+        return ()
     out: list[Quantity] = []
     for m in MONEY_RE.finditer(text):
         g = m.groupdict()  # a subset of MONEY_RE's alternatives: groups of the others are missing
@@ -207,7 +209,7 @@ def _find_numbers(text: str) -> tuple[Quantity, ...]:
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in money_spans + taken)
 
-    for m in NUMBER_RE.finditer(text):
+    for m in NUMBER_RE.finditer(text) if _DIGIT.search(text) is not None else ():
         s = m.start("num")
         if not free(s, m.end()):
             continue

@@ -10,7 +10,7 @@ import pytest
 
 from edgar8k.transform import issuance, numbers
 from edgar8k.transform.filing_text import build_filing_text
-from edgar8k.transform.gated import AnyOf, FirstOf, fold_ignorecase, lacks
+from edgar8k.transform.gated import AnyOf, FirstOf, fold_ignorecase, lacks, search_from
 from edgar8k.transform.model import ParseError
 from edgar8k.transform.sgml import parse_submission
 from tests.corpus import require_shared
@@ -136,3 +136,38 @@ def test_opening_reads_only_the_sentences_its_limit_needs(corpus_texts: list[str
             assert issuance._opening(sentences, limit) == reference
             calls += 1
     assert calls > 30
+
+
+# Patterns searched only where one of their opening words stands (gated.search_from).
+STARTS = [
+    ("_PROSPECTUS", issuance._PROSPECTUS, issuance._PROSPECTUS_STARTS),
+    ("_OFFERING_REDUCED", issuance._OFFERING_REDUCED, issuance._OFFERING_REDUCED_STARTS),
+    ("_REGISTERED_DIRECT", issuance._REGISTERED_DIRECT, ("registered",)),
+    ("_CONCURRENT_PLACEMENT", issuance._CONCURRENT_PLACEMENT, ("concurrent",)),
+    ("an alternation", re.compile(r"\b(?:warrants?|common\s+stock)\b", re.I), ("warrant", "common")),
+]
+
+
+def test_search_from_finds_the_leftmost_match_only_where_a_word_stands() -> None:
+    pattern = re.compile(r"\b(?:reduc\w*|decreas\w*)\s+the\s+offering", re.I)
+    text = "It DECREASED the Offering, then reduced the offering; unreduced the offering"
+    m = search_from(pattern, text, fold_ignorecase(text), ("reduc", "decreas"))
+    assert m is not None and m.span() == pattern.search(text).span() == (3, 25)
+    tail = text[26:]
+    assert search_from(pattern, tail, fold_ignorecase(tail), ("reduc", "decreas")).group(0) == "reduced the offering"
+    assert search_from(pattern, "unreduced the offering", "unreduced the offering", ("reduc",)) is None  # \b holds
+    assert search_from(pattern, "REDUCE THE OFFERING", "reduce the offering", ("decreas",)) is None  # words decide
+
+
+@pytest.mark.parametrize("name,pattern,words", STARTS, ids=[n for n, _, _ in STARTS])
+def test_search_from_agrees_with_search_on_the_corpus(name: str, pattern: re.Pattern[str], words: tuple[str, ...],
+                                                      corpus_texts: list[str]) -> None:
+    found = 0
+    for text in corpus_texts:
+        full, got = pattern.search(text), search_from(pattern, text, fold_ignorecase(text), words)
+        assert (full and (full.span(), full.groups())) == (got and (got.span(), got.groups())), name
+        found += full is not None
+        for m in pattern.finditer(text):  # the words are where every match begins
+            assert any(fold_ignorecase(m.group(0)).startswith(w) for w in words), (name, m.group(0))
+    if name in ("_PROSPECTUS", "an alternation"):
+        assert found > 0, f"{name} matched nothing in the corpus: the comparison would prove nothing"
