@@ -294,6 +294,17 @@ def _subsidiary_issuer(text: str, folded: str) -> bool:
 _REGISTRANT_SELLS = re.compile(r"\b(?:the\s+Company|the\s+Registrant|we)\s+(?:has\s+|have\s+|also\s+)?(?:issued|sold|closed|completed|priced|agreed\s+to\s+(?:issue|sell))\b",
                                re.IGNORECASE)
 _RECAP = re.compile(r"\W*As\s+(?:previously|was|we)\s+(?:previously\s+)?(?:reported|disclosed|announced)", re.I)
+
+
+def _recap_opening(text: str) -> bool:
+    """_RECAP.match(text): a sentence opening with a word character can match only if that is an 'a'
+    (\\w is what str.isalnum() accepts, and '_'), so most sentences need no regex at all."""
+    c = text[:1]
+    if c.isalnum() and c not in "aA":
+        return False
+    return _RECAP.match(text) is not None
+
+
 _NON_ISSUANCE_ITEMS = {"1.02", "2.02", "2.05", "2.06", "4.01", "4.02", "5.04", "5.05", "5.07", "6", "4", "9"}
 _LEGAL_AGREEMENT = re.compile(r"\bWHEREAS\b|NOW,\s+THEREFORE|\bARTICLE\s+(?:I|1)\b|AGREEMENT\s+AND\s+PLAN\s+OF\s+MERGER|"
                               r"\bINDENTURE\b|\bSECTION\s+1\.01\b|\bTHIS\s+(?:[A-Z]+\s+){0,4}AGREEMENT\b|Gentlemen:|Ladies\s+and\s+Gentlemen")
@@ -556,6 +567,18 @@ _KIND_PATTERNS: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
     ("debt_financing", ("promissory", "loan", "credit", "bridge"), re.compile(
         r"promissory\s+note|loan|credit\s+agreement|bridge", re.I)),
 ]
+# The words each kind's matches begin with (see gated.search_from), for the kinds whose openings are
+# distinctive; a long text is searched only from them.
+_KIND_STARTS: dict[str, tuple[str, ...]] = {
+    "at_the_market": ("at", "equity", "sales"),
+    "equity_line": ("equity", "right", "committed"),
+    "acquisition_consideration": ("merger", "acqui", "former", "purchase", "plan"),
+    "registered_direct": ("registered",),
+    "private_placement": ("private", "accredited", "regulation", "4(", "rule", "unregistered", "not"),
+    "public_offering": ("underwrit", "public", "ipo", "prospectus", "terms", "registration", "shelf"),
+    "sale": ("agreed", "securities", "stock", "share", "note", "unit", "warrant", "subscription", "purchase"),
+    "debt_financing": ("promissory", "loan", "credit", "bridge"),
+}
 _REGISTERED = re.compile(
     r"registration\s+statement\s+on\s+Form\s+(?:S|F)-\d|Form\s+(?:S|F)-[13]\b|shelf\s+registration|"
     r"prospectus\s+supplement|registered\s+direct|Rule\s+462\(b\)|underwritten\s+(?:public\s+)?offering|"
@@ -578,6 +601,7 @@ _EXEMPTION_CITES: list[tuple[str, re.Pattern[str]]] = [
     ("Regulation S", re.compile(r"Regulation\s+S\b", re.I)),
 ]
 _CITE_HINT = re.compile(r"Section|Rule|Regulation", re.I)  # in every _EXEMPTION_CITES pattern
+_CITE_STARTS = {name: (name.split()[0].lower(),) for name, _ in _EXEMPTION_CITES}  # where each match begins
 _AGREEMENT_NAME = re.compile(
     r"(?:(?:securities|stock|share|unit|note|warrant|subscription|underwriting|purchase|placement\s+agency|"
     r"sales|distribution|exchange|terms|merger|investment|equity|common\s+stock|at\s+market\s+issuance\s+sales|"
@@ -676,7 +700,7 @@ def extract_issuances(ft: FilingText, *, filing_date: dt.date | None, event_date
         recap = False
         subsidiary_deal = _Lazy(lambda rt=region_text, rf=region_folded: _subsidiary_issuer(rt, rf))
         for k, s in enumerate(region_sentences):
-            if _RECAP.match(s.text):
+            if _recap_opening(s.text):
                 recap = True
                 recaps.add((s.start, s.end))
                 continue
@@ -1743,7 +1767,8 @@ def _kind_of(text: str) -> str | None:
     for kind, words, pat in _KIND_PATTERNS:
         for w in words:
             if w in low:
-                if pat.search(text):
+                starts = _KIND_STARTS.get(kind) if len(text) > 400 else None
+                if search_from(pat, text, low, starts) if starts else pat.search(text):
                     return kind
                 break
     return None
@@ -1753,16 +1778,29 @@ def _kind_of(text: str) -> str | None:
 _REGISTERED_WORDS = ("regist", "s-1", "s-3", "f-1", "f-3", "prospectus", "462", "underwritten", "public", "ipo")
 _EXEMPT_WORDS = ("section", "regulation", "rule", "exempt", "registered", "private", "accredited")
 _CITE_WORDS = ("section", "rule", "regulation")
+# The words their matches begin with (see gated.search_from).
+_REGISTERED_STARTS = ("regist", "form", "shelf", "prospectus", "rule", "underwritten", "initial", "ipo", "effective",
+                      "public")
+_EXEMPT_STARTS = ("section", "regulation", "rule", "exempt", "not", "private", "unregistered", "accredited")
 
 
 @per_filing()
 def _says_registered(text: str) -> bool:
-    return not lacks(text, _REGISTERED_WORDS) and bool(_REGISTERED.search(text))
+    return _registered_match(text) is not None
+
+
+def _registered_match(text: str) -> re.Match[str] | None:
+    """_REGISTERED.search(text), tried only where one of its opening words stands in a long text."""
+    if len(text) <= 400:
+        return None if lacks(text, _REGISTERED_WORDS) else _REGISTERED.search(text)
+    return search_from(_REGISTERED, text, _folded(text), _REGISTERED_STARTS)
 
 
 @per_filing()
 def _says_exempt(text: str) -> bool:
-    return not lacks(text, _EXEMPT_WORDS) and bool(_EXEMPT.search(text))
+    if len(text) <= 400:
+        return not lacks(text, _EXEMPT_WORDS) and bool(_EXEMPT.search(text))
+    return search_from(_EXEMPT, text, _folded(text), _EXEMPT_STARTS) is not None
 
 
 @per_filing()
@@ -1770,9 +1808,10 @@ def _exemption_cites(text: str) -> tuple[tuple[str, re.Match[str]], ...]:
     """(name, first match) of each exemption the sentence cites, in _EXEMPTION_CITES order."""
     if lacks(text, _CITE_WORDS) or not text.isascii() and not _CITE_HINT.search(text):
         return ()
+    low = _folded(text)
     out = []
     for name, pat in _EXEMPTION_CITES:
-        m = pat.search(text)
+        m = search_from(pat, text, low, _CITE_STARTS[name])
         if m:
             out.append((name, m))
     return tuple(out)
@@ -1786,12 +1825,12 @@ def _set_registration(tx: Transaction, context: list[Sentence], draft_sentences:
     if tx.offering_type in ("public_offering", "at_the_market"):
         exe = None if reg else exe
     if reg and exe:
-        both = any(_REGISTERED.search(s.text) and _EXEMPT.search(s.text) and re.search(r"registered\s+direct", s.text, re.I)
+        both = any(_says_registered(s.text) and _says_exempt(s.text) and re.search(r"registered\s+direct", s.text, re.I)
                    for s in draft_sentences)
         if both:
             tx.registration = "mixed"
         elif tx.offering_type in ("private_placement", "exchange", "acquisition_consideration", "debt_financing", "sale") \
-                or any(_EXEMPT.search(s.text) for s in draft_sentences):
+                or any(_says_exempt(s.text) for s in draft_sentences):
             reg = None
         else:
             exe = None
@@ -1799,7 +1838,7 @@ def _set_registration(tx: Transaction, context: list[Sentence], draft_sentences:
         pass
     elif reg:
         tx.registration = "registered"
-        m = _REGISTERED.search(reg.text)
+        m = _registered_match(reg.text)
         tx.field_evidence.append(Evidence("registration", m.group(0), reg.start + m.start(), reg.start + m.end()))
     elif exe:
         tx.registration = "exempt"

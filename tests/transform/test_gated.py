@@ -144,8 +144,12 @@ STARTS = [
     ("_OFFERING_REDUCED", issuance._OFFERING_REDUCED, issuance._OFFERING_REDUCED_STARTS),
     ("_REGISTERED_DIRECT", issuance._REGISTERED_DIRECT, ("registered",)),
     ("_CONCURRENT_PLACEMENT", issuance._CONCURRENT_PLACEMENT, ("concurrent",)),
+    ("_REGISTERED", issuance._REGISTERED, issuance._REGISTERED_STARTS),
+    ("_EXEMPT", issuance._EXEMPT, issuance._EXEMPT_STARTS),
+    *((f"cite {name}", pattern, issuance._CITE_STARTS[name]) for name, pattern in issuance._EXEMPTION_CITES),
     ("an alternation", re.compile(r"\b(?:warrants?|common\s+stock)\b", re.I), ("warrant", "common")),
-]
+] + [(kind, pattern, issuance._KIND_STARTS[kind]) for kind, _, pattern in issuance._KIND_PATTERNS
+     if kind in issuance._KIND_STARTS]
 
 
 def test_search_from_finds_the_leftmost_match_only_where_a_word_stands() -> None:
@@ -169,5 +173,13 @@ def test_search_from_agrees_with_search_on_the_corpus(name: str, pattern: re.Pat
         found += full is not None
         for m in pattern.finditer(text):  # the words are where every match begins
             assert any(fold_ignorecase(m.group(0)).startswith(w) for w in words), (name, m.group(0))
-    if name in ("_PROSPECTUS", "an alternation"):
+    if name in ("_PROSPECTUS", "_REGISTERED", "_EXEMPT", "an alternation", "at_the_market", "public_offering", "sale", "private_placement"):
         assert found > 0, f"{name} matched nothing in the corpus: the comparison would prove nothing"
+
+
+def test_recap_opening_is_the_recap_pattern(corpus_sentences: list[str]) -> None:
+    samples = corpus_sentences + ["As previously reported, the Company sold", "(As previously disclosed) it sold",
+                                  "_As previously reported", "As we reported", "Asked previously reported"]
+    for text in samples:
+        assert issuance._recap_opening(text) == (issuance._RECAP.match(text) is not None), text
+    assert sum(map(issuance._recap_opening, samples)) >= 3
