@@ -215,13 +215,9 @@ def year_of_key(yy: str) -> int:
 
 def year_may_hold(year: int, start: dt.date | None, end: dt.date | None) -> bool:
     """Whether accessions of `year` may have been filed from start to end: a filing is filed in its
-    accession's year or the next, rarely the one before."""
+    accession's year or the next, rarely the one before (a cheap pre-filter; the exact filing-date
+    filter runs after parsing)."""
     return (start is None or year >= start.year - 1) and (end is None or year <= end.year + 1)
-
-
-def candidate_accessions(accessions: Iterable[str], start: dt.date | None, end: dt.date | None) -> list[str]:
-    """A cheap pre-filter by the accession's year; the exact filing-date filter runs after parsing."""
-    return [a for a in accessions if year_may_hold(accession_year(a), start, end)]
 
 
 KNOWN_COLUMNS = ["accession_number", "cik", "company_name", "form_type", "filing_date", "filer_ciks"]
@@ -240,13 +236,8 @@ def known_table(out: str, years: Iterable[int] | None = None, only: Iterable[str
     return t
 
 
-def known_filings(out: str, years: Iterable[int] | None = None,
-                  only: Iterable[str] | None = None) -> dict[str, KnownFiling]:
-    """known_table's rows by accession (what a chunk of a reprocess is sent)."""
-    return known_dict(known_table(out, years, only))
-
-
 def known_dict(t: pa.Table) -> dict[str, KnownFiling]:
+    """known_table's rows by accession (what a chunk of a reprocess is sent)."""
     # column by column, not t.to_pylist(): a dict per row doubled the peak for a big output
     return {acc: KnownFiling(cik, name, form, day, tuple(ciks or ()))
             for acc, cik, name, form, day, ciks in zip(*(t.column(c).to_pylist() for c in KNOWN_COLUMNS))}
