@@ -171,7 +171,7 @@ def find_money(text: str) -> list[Quantity]:
 
 @per_filing()
 def _find_money(text: str) -> tuple[Quantity, ...]:
-    if _DIGIT.search(text) is None:  # every amount has a digit; most sentences have none
+    if _DIGIT.search(text) is None:  # every amount has a digit
         return ()
     out: list[Quantity] = []
     for m in MONEY_RE.finditer(text):
