@@ -57,6 +57,24 @@ def search_from(pattern: re.Pattern[str], text: str, folded: str, words: Sequenc
     return best
 
 
+LONG_TEXT = 400  # characters: above this a search from the opening words beats a whole-text scan
+
+
+def search_gated(pattern: re.Pattern[str], text: str, folded: str, words: Sequence[str],
+                 starts: Sequence[str] | None = None) -> re.Match[str] | None:
+    """pattern.search(text) for a pattern every match of which holds one of `words` (see lacks) and, when
+    `starts` is given, begins with one of them (see search_from): None at once when folded lacks the
+    words, and a long text searched only from the starts."""
+    for w in words:
+        if w in folded:
+            break
+    else:
+        return None
+    if starts is not None and len(text) > LONG_TEXT:
+        return search_from(pattern, text, folded, starts)
+    return pattern.search(text)
+
+
 def _by_word(alternatives: Sequence[Alternative]) -> list[tuple[str, tuple[int, ...]]]:
     """Each word once, with the alternatives that need it."""
     by_word: dict[str, list[int]] = {}

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from edgar8k.transform.filing_cache import forget_filing, per_filing
 from edgar8k.transform.model import Evidence, FilingText, Security, Segment, Transaction
-from edgar8k.transform.gated import FirstOf, lacks, search_from
+from edgar8k.transform.gated import FirstOf, lacks, search_from, search_gated
 from edgar8k.transform.numbers import (
     Quantity, Term, add_term, find_dates, find_money, find_numbers, find_terms, fold_ignorecase, fraction_word,
 )
@@ -1765,12 +1765,8 @@ def _context_sentences(draft: _Draft, index: _SentenceIndex,
 def _kind_of(text: str) -> str | None:
     low = _folded(text)
     for kind, words, pat in _KIND_PATTERNS:
-        for w in words:
-            if w in low:
-                starts = _KIND_STARTS.get(kind) if len(text) > 400 else None
-                if search_from(pat, text, low, starts) if starts else pat.search(text):
-                    return kind
-                break
+        if search_gated(pat, text, low, words, _KIND_STARTS.get(kind)):
+            return kind
     return None
 
 
@@ -1790,17 +1786,12 @@ def _says_registered(text: str) -> bool:
 
 
 def _registered_match(text: str) -> re.Match[str] | None:
-    """_REGISTERED.search(text), tried only where one of its opening words stands in a long text."""
-    if len(text) <= 400:
-        return None if lacks(text, _REGISTERED_WORDS) else _REGISTERED.search(text)
-    return search_from(_REGISTERED, text, _folded(text), _REGISTERED_STARTS)
+    return search_gated(_REGISTERED, text, _folded(text), _REGISTERED_WORDS, _REGISTERED_STARTS)
 
 
 @per_filing()
 def _says_exempt(text: str) -> bool:
-    if len(text) <= 400:
-        return not lacks(text, _EXEMPT_WORDS) and bool(_EXEMPT.search(text))
-    return search_from(_EXEMPT, text, _folded(text), _EXEMPT_STARTS) is not None
+    return search_gated(_EXEMPT, text, _folded(text), _EXEMPT_WORDS, _EXEMPT_STARTS) is not None
 
 
 @per_filing()

@@ -10,7 +10,7 @@ import pytest
 
 from edgar8k.transform import issuance, numbers
 from edgar8k.transform.filing_text import build_filing_text
-from edgar8k.transform.gated import AnyOf, FirstOf, fold_ignorecase, lacks, search_from
+from edgar8k.transform.gated import LONG_TEXT, AnyOf, FirstOf, fold_ignorecase, lacks, search_from, search_gated
 from edgar8k.transform.model import ParseError
 from edgar8k.transform.sgml import parse_submission
 from tests.corpus import require_shared
@@ -183,3 +183,13 @@ def test_recap_opening_is_the_recap_pattern(corpus_sentences: list[str]) -> None
     for text in samples:
         assert issuance._recap_opening(text) == (issuance._RECAP.match(text) is not None), text
     assert sum(map(issuance._recap_opening, samples)) >= 3
+
+
+def test_search_gated_is_search_short_or_long() -> None:
+    pattern = re.compile(r"\bregistered\s+direct", re.I)
+    for text in ("a Registered Direct offering", "x" * LONG_TEXT + " then a REGISTERED direct offering",
+                 "nothing here", "y" * LONG_TEXT + " registered, not direct"):
+        got = search_gated(pattern, text, fold_ignorecase(text), ("direct",), ("registered",))
+        full = pattern.search(text)
+        assert (got and got.span()) == (full and full.span()), text
+    assert search_gated(pattern, "Registered Direct", "registered direct", ("public",)) is None  # the words gate first
