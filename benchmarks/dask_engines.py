@@ -221,7 +221,7 @@ def prefect_dask_flow(overrides: dict[str, Any], workers: int) -> tuple[dict[str
         raw, out = settings.raw, settings.out
         total = steps.BatchResult()
         for accs in reprocess.slices(raw, None, None):
-            if not accs:
+            if not len(accs):
                 continue
             p = reprocess.plan(out, accs, None, None)
             for batch, known in p.batches(settings.batch_filings):

@@ -280,8 +280,10 @@ class Ctx:
         return env
 
 
-def run_sampled(cmd: list[str], env: dict[str, str], timeout: float, cwd: Path = REPO) -> dict[str, Any]:
-    """Run cmd, sampling its process tree's RSS; returns wall time, rc, output tail and RSS figures."""
+def run_sampled(cmd: list[str], env: dict[str, str], timeout: float, cwd: Path = REPO,
+                trace: Path | None = None) -> dict[str, Any]:
+    """Run cmd, sampling its process tree's RSS; returns wall time, rc, output tail and RSS figures.
+    `trace` gets every sample as CSV (seconds, tree MB, main-process MB), for plotting a run."""
     out_path = Path(tempfile.mktemp(prefix="bench-out-", dir=env.get("BENCH_TMP")))
     t0 = time.monotonic()
     with open(out_path, "wb") as out:
@@ -298,6 +300,10 @@ def run_sampled(cmd: list[str], env: dict[str, str], timeout: float, cwd: Path =
     wall = time.monotonic() - t0
     text = out_path.read_text(errors="replace")
     out_path.unlink(missing_ok=True)
+    if trace is not None:
+        trace.parent.mkdir(parents=True, exist_ok=True)
+        trace.write_text("seconds,tree_mb,main_mb\n" + "".join(
+            f"{t:.2f},{tree / 2**20:.1f},{main / 2**20:.1f}\n" for t, tree, main in sampler.samples))
     return {"wall_seconds": round(wall, 2), "rc": rc, "timed_out": timed_out, "output": text[-3000:],
             **sampler.summary()}
 
@@ -484,6 +490,10 @@ def _reprocess_cmd(raw: Path, out: Path, mirror: Path, start: dt.date, end: dt.d
             "(no `edgar8k reprocess` yet)")
 
 
+def _trace(ctx: Ctx, name: str) -> Path | None:
+    return ctx.args.rss_trace / f"{name}.csv" if ctx.args.rss_trace else None
+
+
 def bench_scale(ctx: Ctx) -> dict[str, Any]:
     from generate_mirror import generate
 
@@ -527,7 +537,7 @@ def bench_scale(ctx: Ctx) -> dict[str, Any]:
                "--workers", "8", "--user-agent", USER_AGENT]
         print(f"  backfill {first}..{end} ({count:,} filings, {n_text_window:,} of them old text) over {server.url} ...",
               flush=True)
-        r = run_sampled(cmd, ctx.flow_env(), timeout)
+        r = run_sampled(cmd, ctx.flow_env(), timeout, trace=_trace(ctx, "scale-backfill"))
         log = server.requests_log()
     rec = latest_run_record(out, "backfill")
     done = rec.get("counts", {}).get("filings", 0)
@@ -548,7 +558,7 @@ def bench_scale(ctx: Ctx) -> dict[str, Any]:
     # reprocess whatever the raw store holds
     rcmd, how = _reprocess_cmd(raw, out, root, first, end)
     print(f"  reprocess via {how.split(':')[0]} ...", flush=True)
-    rr = run_sampled(rcmd, ctx.flow_env(), timeout)
+    rr = run_sampled(rcmd, ctx.flow_env(), timeout, trace=_trace(ctx, "scale-reprocess"))
     stats = last_json(rr["output"])
     rrec = latest_run_record(out, "reprocess")
     n_re = stats.get("filings") or rrec.get("counts", {}).get("filings", 0)
@@ -845,6 +855,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--scale-mirror", type=Path, help="scale: keep the generated mirror in this folder and "
                                                       "reuse it on the next run (it is ~110 KB a filing)")
     ap.add_argument("--write-rows", type=int, help="filings in the year partition (default 75,000)")
+    ap.add_argument("--rss-trace", type=Path, help="scale: write every RSS sample of each run as CSV in this folder")
     ap.add_argument("--tmp", type=Path, help="work folder (default: a new temporary folder under /tmp)")
     ap.add_argument("--keep", action="store_true", help="keep mirrors and outputs")
     ap.add_argument("--no-prefect-server", action="store_true", help="let each flow start a temporary server")

@@ -134,11 +134,17 @@ class RawStore:
     def iter_accessions(self, year_key: str | None = None) -> Iterator[str]:
         """Accession numbers of complete records, in sorted order (for reprocessing without network);
         with `year_key` ("96", "01"), only those of that accession year, listing only its folder."""
+        yield from sorted(self.scan_accessions(year_key))
+
+    def scan_accessions(self, year_key: str | None = None) -> Iterator[str]:
+        """iter_accessions in the order the folders are listed: nothing is held to sort them, so a
+        caller can pack a year of them (tens of thousands) as it goes."""
         if year_key is not None and not (len(year_key) == 2 and year_key.isdigit()):
             raise RawStoreError(f"not a two-digit accession year: {year_key!r}")
         base = self.base if year_key is None else f"{self.base}/{year_key}"
-        yield from sorted(name[:-5] for name in self._file_names(base)
-                          if name.endswith(".json") and _ACC.match(name[:-5]))
+        for name in self._file_names(base):
+            if name.endswith(".json") and _ACC.match(name[:-5]):
+                yield name[:-5]
 
     def year_keys(self) -> list[str]:
         """The two-digit accession years the store holds, as its top-level folders name them."""

@@ -24,7 +24,7 @@ from edgar8k.extract.edgar_index import business_days
 from edgar8k.flows import steps
 from edgar8k.flows.fetching import FetchPipeline
 from edgar8k.flows.progress import Progress
-from edgar8k.flows.task_assets import forget_empty_task_assets
+from edgar8k.flows.task_records import forget_finished_tasks
 from edgar8k.load.parquet import output_lock
 from edgar8k.memory import tune_allocator
 
@@ -193,7 +193,7 @@ def run_ranges(settings: Settings, ranges: list[tuple[dt.date, dt.date]], flow_n
                         write_batch_task(batch, settings.out, d.day)
                         steps.merge(total, batch, rows=False)
                         batch = steps.BatchResult()
-                    forget_empty_task_assets()
+                    forget_finished_tasks()
             if batch.size:
                 write_batch_task(batch, settings.out, last_day)
                 steps.merge(total, batch, rows=False)

@@ -32,7 +32,7 @@ from edgar8k.flows import steps
 from edgar8k.flows.reprocess_worker import exit_with_parent, reprocess_chunk
 from edgar8k.flows.backfill import publish_summary
 from edgar8k.flows.progress import Progress
-from edgar8k.flows.task_assets import forget_empty_task_assets
+from edgar8k.flows.task_records import forget_finished_tasks
 from edgar8k.load.parquet import output_lock
 from edgar8k.memory import tune_allocator
 
@@ -237,50 +237,65 @@ def make_runner(workers: int | None, dask: bool = False, scheduler: str | None =
 
 @dataclass(frozen=True)
 class Plan:
-    """One accession year's work: its accessions in processing order and what the output already knows
-    of them, both as Arrow columns. As Python objects a large year held ~30 MB, and a run's memory rose
-    by the difference when it went from a small year to a large one."""
+    """One accession year's work: its accessions in processing order, as one Arrow column. What the
+    output knows of them is read back per write batch: held for the whole year, those facts made a
+    run's memory step up by ~6 MB when it went from a small year to a large one (63,000 accessions)."""
     accessions: pa.Array
-    known: pa.Table
+    out: str
+    years: range  # output years that may hold these accessions' filings
 
     def batches(self, size: int) -> Iterator[tuple[list[str], dict[str, steps.KnownFiling]]]:
         """Write batches of accessions, each with the index facts of those the output knows."""
         for i in range(0, len(self.accessions), size):
-            accs = self.accessions.slice(i, size).to_pylist()
-            yield accs, steps.known_dict(self.known.filter(
-                pc.is_in(self.known["accession_number"], value_set=pa.array(accs, pa.string()))))
+            part = self.accessions.slice(i, size)
+            yield part.to_pylist(), steps.known_dict(steps.known_table(self.out, self.years, only=part))
 
 
-def slices(raw: str, start: dt.date | None, end: dt.date | None) -> Iterator[list[str]]:
-    """The stored accessions that may fall in the range, one sorted list per accession year, each
-    listed from its own folder of the store when it is reached: a reprocess of decades holds one
-    year's accessions and index facts at a time, not the whole store's."""
+PACK = 4096  # accession names held as Python strings at a time while a year is listed
+
+
+def slices(raw: str, start: dt.date | None, end: dt.date | None) -> Iterator[pa.Array]:
+    """The stored accessions that may fall in the range, one sorted Arrow array per accession year,
+    each listed from its own folder of the store when it is reached and packed as it is listed: a
+    reprocess of decades holds one year's accessions at a time, never a year of Python strings."""
     store = RawStore(raw)
-    for key in sorted(store.year_keys(), key=steps.year_of_key):
-        if steps.year_may_hold(steps.year_of_key(key), start, end):
-            yield list(store.iter_accessions(key))
+    for key in _year_keys(store, start, end):
+        packed, names = [], []
+        for acc in store.scan_accessions(key):
+            names.append(acc)
+            if len(names) == PACK:
+                packed.append(pa.array(names, pa.string()))
+                names = []
+        packed.append(pa.array(names, pa.string()))
+        accs = pa.concat_arrays(packed)
+        yield accs.take(pc.sort_indices(accs))
 
 
 def count_stored(raw: str, start: dt.date | None, end: dt.date | None) -> int:
-    return sum(map(len, slices(raw, start, end)))
+    store = RawStore(raw)
+    return sum(sum(1 for _ in store.scan_accessions(key)) for key in _year_keys(store, start, end))
 
 
-def plan(out: str, accs: list[str], start: dt.date | None, end: dt.date | None) -> Plan:
-    """What the output already knows of one slice's accessions, and the order to process them in.
+def _year_keys(store: RawStore, start: dt.date | None, end: dt.date | None) -> list[str]:
+    return [key for key in sorted(store.year_keys(), key=steps.year_of_key)
+            if steps.year_may_hold(steps.year_of_key(key), start, end)]
+
+
+def plan(out: str, accs: pa.Array, start: dt.date | None, end: dt.date | None) -> Plan:
+    """The order to process one slice's accessions in.
 
     Filings the output knows come first, in filing-date order, so a write batch touches a month file
     or two rather than every month of every year (each touched file is read and rewritten)."""
-    year = steps.accession_year(accs[0])
+    year = steps.accession_year(accs[0].as_py())
     lo, hi = year - 1, year + 1  # an accession is filed in its year, rarely the one before or after
     if start and end:
         lo, hi = max(lo, start.year - 1), min(hi, end.year + 1)
-    known = steps.known_table(out, range(lo, hi + 1), only=accs)
+    years = range(lo, hi + 1)
+    known = steps.known_table(out, years, only=accs, columns=["accession_number", "filing_date"])
     known = known.sort_by([("filing_date", "ascending"), ("accession_number", "ascending")])
     known_accs = known["accession_number"].combine_chunks().cast(pa.string())
-    everything = pa.array(accs, pa.string())
-    unknown = everything.filter(pc.invert(pc.is_in(everything, value_set=known_accs)))
-    unknown = unknown.take(pc.sort_indices(unknown))
-    return Plan(pa.concat_arrays([known_accs, unknown]), known)
+    unknown = accs.filter(pc.invert(pc.is_in(accs, value_set=known_accs)))
+    return Plan(pa.concat_arrays([known_accs, unknown.take(pc.sort_indices(unknown))]), out, years)
 
 
 def chunks(items: list[str], size: int) -> Iterator[list[str]]:
@@ -341,7 +356,7 @@ def reprocess_flow(start: dt.date | None = None, end: dt.date | None = None,
         index = 0
         try:
             for accs in slices(settings.raw, start, end):
-                if not accs:
+                if not len(accs):
                     continue
                 p = plan(settings.out, accs, start, end)
                 del accs
@@ -351,7 +366,7 @@ def reprocess_flow(start: dt.date | None = None, end: dt.date | None = None,
                                                 known, start, end, progress)
                     steps.merge(total, part, rows=False)
                     del batch, known
-                    forget_empty_task_assets()
+                    forget_finished_tasks()
                 del p
         finally:
             progress.close()

@@ -223,16 +223,18 @@ def year_may_hold(year: int, start: dt.date | None, end: dt.date | None) -> bool
 KNOWN_COLUMNS = ["accession_number", "cik", "company_name", "form_type", "filing_date", "filer_ciks"]
 
 
-def known_table(out: str, years: Iterable[int] | None = None, only: Iterable[str] | None = None) -> pa.Table:
+def known_table(out: str, years: Iterable[int] | None = None, only: Iterable[str] | pa.Array | None = None,
+                columns: list[str] = KNOWN_COLUMNS) -> pa.Table:
     """Index facts of the filings already in the output (no rows when there is no output yet), for the
-    accessions in `only` when given. Kept as Arrow columns: a year of them is ~6 MB, ~25 MB as objects."""
+    accessions in `only` when given. Arrow columns: a year of them is ~6 MB, ~25 MB as objects."""
     import pyarrow.compute as pc
 
     from edgar8k.load.parquet import read_arrow
 
-    t = read_arrow("filings", out, years=years, columns=KNOWN_COLUMNS)
+    t = read_arrow("filings", out, years=years, columns=columns)
     if only is not None:
-        t = t.filter(pc.is_in(t["accession_number"], value_set=pa.array(list(only), pa.string())))
+        value_set = only if isinstance(only, pa.Array) else pa.array(list(only), pa.string())
+        t = t.filter(pc.is_in(t["accession_number"], value_set=value_set))
     return t
 
 

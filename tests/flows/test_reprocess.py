@@ -301,10 +301,12 @@ def test_progress_off(monkeypatch):
     assert stream.getvalue() == ""
 
 
-def test_a_reprocess_holds_one_accession_year_of_index_facts_at_a_time(tmp_path):
+def test_a_reprocess_holds_one_accession_year_at_a_time_and_reads_facts_per_batch(tmp_path, monkeypatch):
     import datetime as dt
 
-    from edgar8k.flows.reprocess import plan, slices
+    import pyarrow as pa
+
+    from edgar8k.flows.reprocess import count_stored, plan, slices
     from edgar8k.load.parquet import to_table, write_partitions
 
     raw, out = RawStore(tmp_path / "raw"), str(tmp_path / "out")
@@ -315,13 +317,17 @@ def test_a_reprocess_holds_one_accession_year_of_index_facts_at_a_time(tmp_path)
     rows = [{"accession_number": a, "cik": 1, "form_type": "8-K", "filing_date": d, "has_issuance": False,
              "status": "ok", "filing_year": d.year} for a, d in days.items()]
     write_partitions("filings", to_table("filings", rows), out, days)
-    assert list(slices(str(tmp_path / "raw"), None, None)) == [accs[:2], accs[2:]]
-    assert list(slices(str(tmp_path / "raw"), dt.date(2002, 6, 1), None)) == [accs[2:]]  # 2000 cannot hold it
-    first = plan(out, accs[:2], None, None)
+    assert [a.to_pylist() for a in slices(str(tmp_path / "raw"), None, None)] == [accs[:2], accs[2:]]
+    assert [a.to_pylist() for a in slices(str(tmp_path / "raw"), dt.date(2002, 6, 1), None)] == [accs[2:]]
+    assert count_stored(str(tmp_path / "raw"), None, None) == 4
+    assert count_stored(str(tmp_path / "raw"), dt.date(2002, 6, 1), None) == 2  # 2000 cannot hold them
+    monkeypatch.setattr("edgar8k.flows.reprocess.PACK", 1)  # packed one name at a time: same arrays
+    assert [a.to_pylist() for a in slices(str(tmp_path / "raw"), None, None)] == [accs[:2], accs[2:]]
+    first = plan(out, pa.array(accs[:2]), None, None)
     assert first.accessions.to_pylist() == [accs[1], accs[0]]  # by filing date
     [(batch, known)] = first.batches(5000)
     assert batch == [accs[1], accs[0]] and set(known) == {accs[0], accs[1]}
     assert known[accs[0]].filing_date == dt.date(2000, 12, 29)
-    second = plan(out, accs[2:], None, None)
+    second = plan(out, pa.array(accs[2:]), None, None)
     assert second.accessions.to_pylist() == [accs[2], accs[3]]  # unknown ones last
     assert [(b, set(k)) for b, k in second.batches(1)] == [([accs[2]], {accs[2]}), ([accs[3]], set())]
