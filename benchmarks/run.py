@@ -174,12 +174,15 @@ class RssSampler:
             return round(v / 2**20, 1)
 
         first, last = max(s[1] for s in q1), max(s[1] for s in q4)
+        # medians: the level each quarter sits at, beside its peak (one spike sets a peak)
+        m1, m4 = statistics.median(s[1] for s in q1), statistics.median(s[1] for s in q4)
         per = sorted(self.peaks.values(), reverse=True)
         return {"samples": len(self.samples), "peak_rss_mb": mb(max(s[1] for s in self.samples)),
                 "per_process_peak_mb": [f"{role} {mb(rss)}" for rss, role in per if rss > 5 * 2**20],
                 "peak_main_rss_mb": mb(max(s[2] for s in self.samples)),
                 "first_quarter_peak_mb": mb(first), "last_quarter_peak_mb": mb(last),
                 "last_over_first": round(last / first, 3) if first else None,
+                "first_quarter_median_mb": mb(m1), "last_quarter_median_mb": mb(m4),
                 "timeline_mb": [[round(t, 1), mb(r)] for t, r, _ in self.samples[:: max(1, len(self.samples) // 40)]]}
 
 
@@ -585,7 +588,9 @@ def _scale_done(ctx: Ctx, res: dict[str, Any], root: Path) -> dict[str, Any]:
         return [row("scale", f"{name}: peak RSS (process tree incl. children; main process)",
                     f"{x['peak_rss_mb']} MB ({x['peak_main_rss_mb']} MB)", "< 500 MB", x["peak_rss_mb"] < 500),
                 row("scale", f"{name}: RSS peak last quarter / first quarter",
-                    f"{x['last_quarter_peak_mb']} / {x['first_quarter_peak_mb']} MB = {x['last_over_first']}",
+                    f"{x['last_quarter_peak_mb']} / {x['first_quarter_peak_mb']} MB = {x['last_over_first']}"
+                    + (f" (medians {x['last_quarter_median_mb']} / {x['first_quarter_median_mb']} MB)"
+                       if "last_quarter_median_mb" in x else ""),
                     "<= 1.0 (flat)", flat)]
 
     m = res["mirror"]
