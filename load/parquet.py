@@ -271,12 +271,18 @@ def dataset(table: str, out: str) -> ds.Dataset:
 
 
 def read_arrow(table: str, out: str, *, years: Iterable[int] | None = None,
-               ciks: Iterable[int] | None = None, columns: list[str] | None = None) -> pa.Table:
+               ciks: Iterable[int] | None = None, accessions: pa.Array | Iterable[str] | None = None,
+               columns: list[str] | None = None) -> pa.Table:
+    """Rows filtered in the scan, then sorted by the table's key: only the rows asked for are sorted."""
     expr = None
     if years is not None:
         expr = pc.field(PARTITION_COLUMN).isin([int(y) for y in years])
     if ciks is not None:
         cond = pc.field("cik").isin([int(c) for c in ciks])
+        expr = cond if expr is None else expr & cond
+    if accessions is not None:
+        wanted = accessions if isinstance(accessions, pa.Array) else pa.array(list(accessions), pa.string())
+        cond = pc.field("accession_number").isin(wanted)
         expr = cond if expr is None else expr & cond
     t = dataset(table, out).to_table(columns=columns, filter=expr)
     keys = [k for k in SORT_KEYS[table] if columns is None or k in columns]

@@ -190,3 +190,15 @@ def test_an_output_on_a_scheme_only_fsspec_knows_works_like_a_folder(tmp_path):
         write_filings([filing("a", D1)], [issuance("a", D1, s=1)], out)
     assert list(read_table("filings", out)["accession_number"]) == ["a", "b"]
     assert read_table("issuances", out)["security_index"].tolist() == [1]
+
+
+def test_read_arrow_keeps_only_the_accessions_asked_for_in_key_order(tmp_path):
+    from edgar8k.load.parquet import read_arrow
+
+    write(tmp_path, [filing("c", D1), filing("a", D1), filing("b", D2)], [])
+    got = read_arrow("filings", str(tmp_path), accessions=["c", "b", "zz"], columns=["accession_number", "filing_date"])
+    assert got["accession_number"].to_pylist() == ["c", "b"]  # sorted by filing date, then accession
+    by_array = read_arrow("filings", str(tmp_path), years=[2001], accessions=pa.array(["a", "b", "c"]),
+                          columns=["accession_number"])
+    assert by_array["accession_number"].to_pylist() == ["a", "c"]
+    assert read_arrow("filings", str(tmp_path / "none"), accessions=["a"]).num_rows == 0
