@@ -34,16 +34,9 @@ def forget_finished_tasks() -> tuple[int, int]:
     for k in empty:
         del assets[k]
     results = getattr(ctx, "run_results", None) or {}
-    freed_states = {id(e[0]) for e in results.values() if _freed(e)}
-    stale = [k for k, e in results.items() if _freed(e) or id(e[0]) in freed_states and _unreferenced(e)]
-    for k in stale:
+    freed = [k for k, e in results.items() if len(e) >= 3 and e[2] is not None and e[2]() is None]
+    freed_states = {id(results[k][0]) for k in freed}
+    items = [k for k, e in results.items() if len(e) >= 3 and e[2] is None and id(e[0]) in freed_states]
+    for k in freed + items:
         del results[k]
-    return len(empty), len(stale)
-
-
-def _freed(entry: tuple) -> bool:
-    return len(entry) >= 3 and entry[2] is not None and entry[2]() is None
-
-
-def _unreferenced(entry: tuple) -> bool:
-    return len(entry) >= 3 and entry[2] is None
+    return len(empty), len(freed) + len(items)
