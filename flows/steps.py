@@ -88,7 +88,7 @@ def fetch(entry: IndexEntry, client: EdgarClient, store: RawStore) -> RawRecord 
 
 def process_fetched(entry: IndexEntry, fetched: RawRecord | FetchError, client: EdgarClient) -> tuple[dict, list[dict]]:
     """The transform half, run by the consumer: one document at a time, not one per fetch thread. The
-    transform holds the GIL, so threads gave it no speed, only up to `workers` documents' parse trees
+    transform holds the GIL, so threads gave it no speed, only up to `workers` documents being parsed
     at once, interleaved in the same allocator arenas."""
     if isinstance(fetched, FetchError):
         return failed_filing_row(meta_for(entry, None, client), "fetch_error", f"fetch_error: {fetched}"), []

@@ -3,9 +3,9 @@
 HTML and inline XBRL: paragraphs and block elements become blank-line-separated paragraphs, table
 rows become lines with non-empty cells joined by " | ", hidden content (`ix:header`, display:none,
 scripts, styles) is dropped, and entities, non-breaking and typographic spaces and quotes are
-normalised. The walk runs on an lxml tree (lxml is what BeautifulSoup's "lxml" builder uses
-underneath; building bs4's own tree costs ~5x more, see benchmarks/parse_bench.py), with
-BeautifulSoup as the fallback for markup lxml refuses.
+normalised. The text is made from lxml's parser events, with no tree built (lxml is what
+BeautifulSoup's "lxml" builder uses underneath; building bs4's own tree costs ~5x more, see
+benchmarks/parse_bench.py), with BeautifulSoup as the fallback for markup lxml refuses.
 
 Old plain-text documents keep their hard line breaks; only SGML page and table markers go.
 The output is a pure function of the input, so offsets into it are stable.
@@ -23,12 +23,14 @@ from edgar8k.transform.model import Document
 _LOCAL = threading.local()
 
 
-def _parser() -> etree.HTMLParser:
-    """One parser per thread: lxml parsers keep state (the error log) and must not be shared."""
+def _parser() -> tuple[etree.HTMLParser, "_TextTarget"]:
+    """One parser per thread: lxml parsers keep state (the error log, the target's pieces) and must not
+    be shared."""
     p = getattr(_LOCAL, "parser", None)
     if p is None:
-        p = _LOCAL.parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
-                                             huge_tree=True, no_network=True)
+        target = _TextTarget()
+        p = _LOCAL.parser = (etree.HTMLParser(target=target, encoding="utf-8", remove_comments=True,
+                                              remove_pis=True, huge_tree=True, no_network=True), target)
     return p
 
 
@@ -65,92 +67,115 @@ def html_to_text(html: str) -> str:
     """HTML or inline XBRL to normalised text; "" for markup with no visible text."""
     if not html or not html.strip():
         return ""
-    parser = _parser()
+    parser, target = _parser()
     try:
-        root = etree.fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
+        parts = etree.fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return _bs4_text(html)
+    finally:
+        target.reset()  # after a parse that failed part-way, too
     if any(e.level_name == "FATAL" for e in parser.error_log):
         return _bs4_text(html)  # libxml2 gave up part-way (e.g. nesting deeper than 2048)
-    if root is None:
-        return ""
-    return _finish(_walk(root))
+    return _finish(parts)
 
 
-def _walk(root: etree._Element) -> list[str]:
-    """One pass over the tree, emitting text, tails and boundary marks; rows are folded into lines."""
-    out: list[str] = []
-    append = out.append
-    rows: list[tuple[int, list[str]]] = []
-    cells: list[int] = []
-    walker = etree.iterwalk(root, events=("start", "end"))
-    skipping = None
-    pre = 0
-    kinds = _KINDS
-    for event, el in walker:
-        tag = el.tag
-        kind = kinds.get(tag, 0) if tag.__class__ is str else -1
-        if event == "start":
-            if kind < 0:
-                continue
-            if kind == _K_SKIP:
-                walker.skip_subtree()
-                skipping = el
-                continue
-            style = el.get("style")
-            if style is not None and "none" in style.lower() and _HIDDEN.search(style):
-                walker.skip_subtree()
-                skipping = el
-                continue
-            if kind == _K_PARA:
-                append(_PARA_MARK)
-                if tag == "pre":
-                    pre += 1
-            elif kind == _K_LINE:
-                append(_LINE_MARK)
-            elif kind == _K_ROW:
-                rows.append((len(out), []))
-            elif kind == _K_CELL:
-                cells.append(len(out))
-            text = el.text
-            if text:
-                if pre:
-                    out.extend(_pre_pieces(text))
-                else:
-                    append(text)
-            continue
-        if el is skipping:
-            skipping = None
-        elif kind == _K_PARA:
-            append(_PARA_MARK)
-        elif kind == _K_CELL and cells:
-            start = cells.pop()
+class _TextTarget:
+    """Text, boundary marks and folded table rows, made from the parser's events as they come.
+
+    No tree is built: a document's transient memory is its text, not libxml2's nodes (~6x the
+    markup: +3.5 MB for a 0.56 MB press release, and a 16 MB primary document would have held ~100 MB
+    at once). Text arriving in several pieces between two tags is joined before it is used, so each
+    run of text is seen whole, as an element's text or tail is in a tree.
+    """
+
+    __slots__ = ("out", "rows", "cells", "skip", "pre", "pending")
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.out: list[str] = []
+        self.rows: list[tuple[int, list[str]]] = []
+        self.cells: list[int] = []
+        self.skip = 0  # depth inside a skipped (hidden) element
+        self.pre = 0
+        self.pending: list[str] = []
+
+    def _flush(self) -> None:
+        pending = self.pending
+        text = pending[0] if len(pending) == 1 else "".join(pending)
+        pending.clear()
+        if self.pre:
+            self.out.extend(_pre_pieces(text))
+        else:
+            self.out.append(text)
+
+    def data(self, text: str) -> None:
+        if not self.skip:
+            self.pending.append(text)
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        if self.skip:
+            self.skip += 1
+            return
+        if self.pending:
+            self._flush()
+        kind = _KINDS.get(tag, 0)
+        if kind == _K_SKIP:
+            self.skip = 1
+            return
+        style = attrib.get("style")
+        if style is not None and "none" in style.lower() and _HIDDEN.search(style):
+            self.skip = 1
+            return
+        if kind == _K_PARA:
+            self.out.append(_PARA_MARK)
+            if tag == "pre":
+                self.pre += 1
+        elif kind == _K_LINE:
+            self.out.append(_LINE_MARK)
+        elif kind == _K_ROW:
+            self.rows.append((len(self.out), []))
+        elif kind == _K_CELL:
+            self.cells.append(len(self.out))
+
+    def end(self, tag: str) -> None:
+        if self.skip:
+            self.skip -= 1
+            return
+        if self.pending:
+            self._flush()
+        kind = _KINDS.get(tag, 0)
+        out = self.out
+        if kind == _K_PARA:
+            out.append(_PARA_MARK)
+        elif kind == _K_CELL and self.cells:
+            start = self.cells.pop()
             pieces = [" " if p is _PARA_MARK or p is _LINE_MARK else p for p in out[start:]]
             cell = _SPACES.sub(" ", "".join(pieces)).strip()
             del out[start:]
             if cell:
-                if rows:
-                    rows[-1][1].append(cell)
+                if self.rows:
+                    self.rows[-1][1].append(cell)
                 else:
-                    append(cell)
-        elif kind == _K_ROW and rows:
-            start, row = rows.pop()
+                    out.append(cell)
+        elif kind == _K_ROW and self.rows:
+            start, row = self.rows.pop()
             del out[start:]
             if row:
-                append(_LINE_MARK)
-                append(_join_cells(row))
-                append(_LINE_MARK)
+                out.append(_LINE_MARK)
+                out.append(_join_cells(row))
+                out.append(_LINE_MARK)
         elif kind == _K_LINE and tag != "br":
-            append(_LINE_MARK)
-        if pre and tag == "pre":
-            pre -= 1
-        tail = el.tail
-        if tail:
-            if pre:
-                out.extend(_pre_pieces(tail))
-            else:
-                append(tail)
-    return out
+            out.append(_LINE_MARK)
+        if self.pre and tag == "pre":
+            self.pre -= 1
+
+    def close(self) -> list[str]:
+        if self.pending:
+            self._flush()
+        out, self.out = self.out, []
+        return out
 
 
 def _pre_pieces(text: str) -> list[str]:
