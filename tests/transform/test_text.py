@@ -135,3 +135,9 @@ def test_finish_passes_equal_the_reference_regex_passes() -> None:
         s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         want = line_run.sub("\n", para_run.sub("\n\n", _SPACES.sub(" ", s)))
         assert _marks_to_newlines(_collapse_spaces(s)) == want, repr(s)
+
+
+def test_text_split_by_the_parser_is_read_whole() -> None:
+    """libxml2 hands text over in pieces (at entities, at a removed comment); a blank line in <pre>
+    that straddles two pieces is still a paragraph break, as it is in the element's whole text."""
+    assert html_to_text("<pre>Item 1\n<!-- page break -->\nItem 2 &amp; more</pre>") == "Item 1\n\nItem 2 & more"
