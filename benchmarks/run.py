@@ -124,7 +124,9 @@ class RssSampler:
 
         self.proc = psutil.Process(pid)
         self.interval = interval
-        self.samples: list[tuple[float, int, int]] = []  # (t, tree rss, main rss)
+        # (t, tree rss, main rss, tree anonymous rss): RSS less its file-backed and shared pages, which
+        # are the libraries' code and data as the page cache holds them, not memory the run allocated
+        self.samples: list[tuple[float, int, int, int]] = []
         self.peaks: dict[int, tuple[int, str]] = {}  # pid -> (peak rss, role)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="rss-sampler")
@@ -143,15 +145,16 @@ class RssSampler:
 
         while not self._stop.is_set():
             try:
-                main = self.proc.memory_info().rss
-                tree = main
+                mi = self.proc.memory_info()
+                main, tree, anon = mi.rss, mi.rss, mi.rss - mi.shared
                 self._peak(self.proc, main)
                 for c in self.proc.children(recursive=True):
                     with contextlib.suppress(psutil.Error):
-                        rss = c.memory_info().rss
-                        tree += rss
-                        self._peak(c, rss)
-                self.samples.append((time.monotonic() - self.t0, tree, main))
+                        ci = c.memory_info()
+                        tree += ci.rss
+                        anon += ci.rss - ci.shared
+                        self._peak(c, ci.rss)
+                self.samples.append((time.monotonic() - self.t0, tree, main, anon))
             except psutil.Error:
                 break
             self._stop.wait(self.interval)
@@ -174,6 +177,7 @@ class RssSampler:
             return round(v / 2**20, 1)
 
         first, last = max(s[1] for s in q1), max(s[1] for s in q4)
+        a1, a4 = max(s[3] for s in q1), max(s[3] for s in q4)
         # medians: the level each quarter sits at, beside its peak (one spike sets a peak)
         m1, m4 = statistics.median(s[1] for s in q1), statistics.median(s[1] for s in q4)
         per = sorted(self.peaks.values(), reverse=True)
@@ -183,7 +187,10 @@ class RssSampler:
                 "first_quarter_peak_mb": mb(first), "last_quarter_peak_mb": mb(last),
                 "last_over_first": round(last / first, 3) if first else None,
                 "first_quarter_median_mb": mb(m1), "last_quarter_median_mb": mb(m4),
-                "timeline_mb": [[round(t, 1), mb(r)] for t, r, _ in self.samples[:: max(1, len(self.samples) // 40)]]}
+                "peak_anon_mb": mb(max(s[3] for s in self.samples)),
+                "first_quarter_anon_peak_mb": mb(a1), "last_quarter_anon_peak_mb": mb(a4),
+                "anon_last_over_first": round(a4 / a1, 3) if a1 else None,
+                "timeline_mb": [[round(s[0], 1), mb(s[1])] for s in self.samples[:: max(1, len(self.samples) // 40)]]}
 
 
 def _role(p: Any) -> str:
@@ -286,7 +293,7 @@ class Ctx:
 def run_sampled(cmd: list[str], env: dict[str, str], timeout: float, cwd: Path = REPO,
                 trace: Path | None = None) -> dict[str, Any]:
     """Run cmd, sampling its process tree's RSS; returns wall time, rc, output tail and RSS figures.
-    `trace` gets every sample as CSV (seconds, tree MB, main-process MB), for plotting a run."""
+    `trace` gets every sample as CSV (seconds, tree MB, main-process MB, tree anonymous MB), for plotting."""
     out_path = Path(tempfile.mktemp(prefix="bench-out-", dir=env.get("BENCH_TMP")))
     t0 = time.monotonic()
     with open(out_path, "wb") as out:
@@ -305,8 +312,8 @@ def run_sampled(cmd: list[str], env: dict[str, str], timeout: float, cwd: Path =
     out_path.unlink(missing_ok=True)
     if trace is not None:
         trace.parent.mkdir(parents=True, exist_ok=True)
-        trace.write_text("seconds,tree_mb,main_mb\n" + "".join(
-            f"{t:.2f},{tree / 2**20:.1f},{main / 2**20:.1f}\n" for t, tree, main in sampler.samples))
+        trace.write_text("seconds,tree_mb,main_mb,tree_anon_mb\n" + "".join(
+            f"{t:.2f},{tree / 2**20:.1f},{main / 2**20:.1f},{anon / 2**20:.1f}\n" for t, tree, main, anon in sampler.samples))
     return {"wall_seconds": round(wall, 2), "rc": rc, "timed_out": timed_out, "output": text[-3000:],
             **sampler.summary()}
 
@@ -590,7 +597,9 @@ def _scale_done(ctx: Ctx, res: dict[str, Any], root: Path) -> dict[str, Any]:
                 row("scale", f"{name}: RSS peak last quarter / first quarter",
                     f"{x['last_quarter_peak_mb']} / {x['first_quarter_peak_mb']} MB = {x['last_over_first']}"
                     + (f" (medians {x['last_quarter_median_mb']} / {x['first_quarter_median_mb']} MB)"
-                       if "last_quarter_median_mb" in x else ""),
+                       if "last_quarter_median_mb" in x else "")
+                    + (f"; anonymous memory {x['last_quarter_anon_peak_mb']} / {x['first_quarter_anon_peak_mb']} MB"
+                       f" = {x['anon_last_over_first']}" if "anon_last_over_first" in x else ""),
                     "<= 1.0 (flat)", flat)]
 
     m = res["mirror"]

@@ -77,13 +77,19 @@ def test_edgar8k_bench_passes_errors_through() -> None:
     assert r.returncode == 2 and "unknown benchmark(s) ['nope']" in r.stderr
 
 
-def test_rss_sampler_reads_a_child_process() -> None:
+def test_rss_sampler_reads_a_child_process(tmp_path: Path) -> None:
     from run import run_sampled
 
+    trace = tmp_path / "trace.csv"
     r = run_sampled([sys.executable, "-c", "import time; x = bytearray(50_000_000); time.sleep(1.0)"],
-                    dict(os.environ), timeout=30)
+                    dict(os.environ), timeout=30, trace=trace)
     assert r["rc"] == 0 and r["samples"] >= 2
     assert r["peak_rss_mb"] >= 40
+    # the buffer is the process's own (anonymous) memory; the libraries' mapped files are not
+    assert 40 <= r["peak_anon_mb"] < r["peak_rss_mb"]
+    header, *rows = trace.read_text().splitlines()
+    assert header == "seconds,tree_mb,main_mb,tree_anon_mb" and len(rows) == r["samples"]
+    assert max(float(x.split(",")[3]) for x in rows) == r["peak_anon_mb"]
 
 
 def test_generate_mirror_mixes_formats_on_every_day_unless_asked_for_eras() -> None:
