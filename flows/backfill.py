@@ -26,7 +26,7 @@ from edgar8k.flows.fetching import FetchPipeline
 from edgar8k.flows.progress import Progress
 from edgar8k.flows.task_records import forget_finished_tasks
 from edgar8k.load.parquet import output_lock
-from edgar8k.memory import tune_allocator
+from edgar8k.memory import release_free_memory, tune_allocator
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -188,6 +188,7 @@ def run_ranges(settings: Settings, ranges: list[tuple[dt.date, dt.date]], flow_n
                     progress.advance(filings=d.listed - len(d.todo))
                     if d.todo:
                         steps.merge(batch, process_day_task(d.day, len(d.todo), d.todo, pipeline, client, progress))
+                        release_free_memory()  # the day's documents, freed, go back before the next day's come
                     progress.advance(days=d.progress_days)
                     if batch.size >= settings.batch_filings:
                         write_batch_task(batch, settings.out, d.day)
