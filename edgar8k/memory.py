@@ -4,10 +4,11 @@ Measured on a backfill (8 fetch threads, HTML filings of ~150 KB; benchmarks/run
 glibc's defaults RSS climbed through the whole run while Python's own live objects stayed level. Two
 defaults cause it: every thread gets its own malloc arena (up to 8 per core), each holding freed
 memory at its own high-water mark, and the mmap threshold rises to the largest block ever freed, so
-big transient buffers (a document's text, libxml2's tree) move from mmap, returned on free, into
-arenas that fragment. Capping the arenas, fixing the threshold, and trimming after each day and write
-batch keeps RSS at the size of what is live. Arrow is made to allocate from the same malloc (its default,
-mimalloc, kept pages it no longer used, and more with every write batch), so one trim returns both.
+big transient buffers (a document's markup and text) move from mmap, returned on free, into arenas
+that fragment. Capping the arenas, fixing the threshold, and trimming after each day and each write
+batch keeps RSS at the size of what is live. Arrow is made to allocate from the same malloc (its
+default, mimalloc, kept pages it no longer used, and more with every write batch), so one trim
+returns both.
 Elsewhere than glibc these calls do nothing.
 """
 

@@ -323,6 +323,11 @@ def test_a_reprocess_holds_one_accession_year_at_a_time_and_reads_facts_per_batc
     assert count_stored(str(tmp_path / "raw"), dt.date(2002, 6, 1), None) == 2  # 2000 cannot hold them
     monkeypatch.setattr("edgar8k.flows.reprocess.PACK", 1)  # packed one name at a time: same arrays
     assert [a.to_pylist() for a in slices(str(tmp_path / "raw"), None, None)] == [accs[:2], accs[2:]]
+    # while a year is processed, the listing holds nothing of it: the yielded array is the only copy
+    years = slices(str(tmp_path / "raw"), None, None)
+    assert next(years).to_pylist() == accs[:2]
+    held = years.gi_frame.f_locals.values()
+    assert not [v for v in held if isinstance(v, (pa.Array, pa.ChunkedArray)) or isinstance(v, list) and v]
     first = plan(out, pa.array(accs[:2]), None, None)
     assert first.accessions.to_pylist() == [accs[1], accs[0]]  # by filing date
     [(batch, known)] = first.batches(5000)
