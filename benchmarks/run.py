@@ -596,10 +596,9 @@ def _scale_done(ctx: Ctx, res: dict[str, Any], root: Path) -> dict[str, Any]:
                     f"{x['peak_rss_mb']} MB ({x['peak_main_rss_mb']} MB)", "< 500 MB", x["peak_rss_mb"] < 500),
                 row("scale", f"{name}: RSS peak last quarter / first quarter",
                     f"{x['last_quarter_peak_mb']} / {x['first_quarter_peak_mb']} MB = {x['last_over_first']}"
-                    + (f" (medians {x['last_quarter_median_mb']} / {x['first_quarter_median_mb']} MB)"
-                       if "last_quarter_median_mb" in x else "")
-                    + (f"; anonymous memory {x['last_quarter_anon_peak_mb']} / {x['first_quarter_anon_peak_mb']} MB"
-                       f" = {x['anon_last_over_first']}" if "anon_last_over_first" in x else ""),
+                    f" (medians {x['last_quarter_median_mb']} / {x['first_quarter_median_mb']} MB;"
+                    f" anonymous memory {x['last_quarter_anon_peak_mb']} / {x['first_quarter_anon_peak_mb']} MB"
+                    f" = {x['anon_last_over_first']})",
                     "<= 1.0 (flat)", flat)]
 
     m = res["mirror"]

@@ -177,8 +177,7 @@ class _TextTarget:
     def close(self) -> list[str]:
         if self.pending:
             self._flush()
-        out, self.out = self.out, []
-        return out
+        return self.out  # html_to_text resets the target after every parse
 
 
 def _pre_pieces(text: str) -> list[str]:
