@@ -37,6 +37,7 @@ from edgar8k.load.parquet import output_lock
 from edgar8k.memory import tune_allocator
 
 CHUNK = 32  # accessions per unit of work: small enough to balance, large enough to amortise pickling
+RENEW_AFTER = 5000 // CHUNK  # chunks a pool runs before its workers are replaced (~1 s each time)
 
 
 class Runner(Protocol):
@@ -48,6 +49,9 @@ class Runner(Protocol):
     def result(self, future: Any, label: str) -> Any: ...
 
     def close(self) -> None: ...
+
+    def renew_if_due(self) -> None:
+        """Called between write batches, when no chunk is in flight."""
 
 
 class InlineRunner:
@@ -65,17 +69,40 @@ class InlineRunner:
     def close(self) -> None:
         pass
 
+    def renew_if_due(self) -> None:
+        pass
+
 
 class PoolRunner:
     """A process pool started with `spawn`: no fork of a process that runs Prefect's threads (a script
-    using it needs the usual `if __name__ == "__main__":` guard)."""
+    using it needs the usual `if __name__ == "__main__":` guard).
 
-    def __init__(self, workers: int):
+    Workers are replaced once they have run `renew_after` chunks, at the next gap between write
+    batches (what `max_tasks_per_child` does, which can deadlock on Python 3.11: cpython#115634). A
+    worker's RSS rose ~2 MB over its first ~25,000 filings and stayed there, with Python's object
+    count level: the 100k reprocess's last quarter peaked 1.2% above its first."""
+
+    def __init__(self, workers: int, renew_after: int = RENEW_AFTER):
         self.workers = workers
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                                        initializer=exit_with_parent, initargs=(os.getpid(),))
+        self.renew_after = renew_after
+        self.submitted = 0
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"),
+                                   initializer=exit_with_parent, initargs=(os.getpid(),))
+        for _ in range(self.workers):  # spawned now, so they import while the parent writes
+            pool.submit(int)
+        return pool
+
+    def renew_if_due(self) -> None:
+        if self.submitted >= self.renew_after:
+            self.pool.shutdown(wait=True)  # first: old and new workers together would be a peak of their own
+            self.pool = self._start()
+            self.submitted = 0
 
     def submit(self, fn: Any, *args: Any) -> Future:
+        self.submitted += 1
         return self.pool.submit(fn, *args)
 
     def result(self, future: Future, label: str) -> Any:
@@ -193,6 +220,9 @@ class DaskRunner:
                 raise DaskTimeout(f"the Dask cluster ({self._where()}) has had no workers for "
                                   f"{now - no_workers_since:.0f}s while {label} waited; its workers died or "
                                   "left: check their logs and start workers, or use the process pool")
+
+    def renew_if_due(self) -> None:
+        """Nothing: the cluster's workers are its own (a nanny restarts one past its memory limit)."""
 
     def _where(self) -> str:
         return f"scheduler {self.address}" if self.address else "LocalCluster"
@@ -335,6 +365,7 @@ def reprocess_batch_task(index: int, n: int, runner: Runner, raw: str, out: str,
                          known: dict[str, steps.KnownFiling], start: dt.date | None, end: dt.date | None,
                          progress: Progress | None = None) -> steps.BatchResult:
     result = run_batch(runner, raw, accs, known, start, end, progress)
+    runner.renew_if_due()
     steps.write_batch(result, out)
     result.packed = []  # counts only from here: the next batch must not meet these rows
     return result

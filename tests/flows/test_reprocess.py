@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import shutil
 from pathlib import Path
 
@@ -168,6 +169,21 @@ def test_a_pool_worker_imports_neither_pandas_nor_prefect(backfilled):
         runner.close()
     assert done.counts["filings"] == 9
     assert "edgar8k" in loaded and not {"pandas", "pyarrow", "prefect", "polars", "duckdb", "distributed"} & set(loaded)
+
+
+def test_pool_workers_are_replaced_between_batches_once_they_have_run_enough_chunks():
+    from edgar8k.flows.reprocess import PoolRunner
+
+    runner = PoolRunner(1, renew_after=2)
+    try:
+        first = runner.submit(os.getpid).result(timeout=120)
+        runner.renew_if_due()  # one chunk run: not yet
+        second = runner.submit(os.getpid).result(timeout=120)
+        runner.renew_if_due()
+        third = runner.submit(os.getpid).result(timeout=120)
+    finally:
+        runner.close()
+    assert first == second and third != second and not _alive(second)
 
 
 def test_a_pool_worker_exits_when_its_parent_is_killed():
