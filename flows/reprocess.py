@@ -79,8 +79,8 @@ class PoolRunner:
 
     Workers are replaced once they have run `renew_after` chunks, at the next gap between write
     batches (what `max_tasks_per_child` does, which can deadlock on Python 3.11: cpython#115634). A
-    worker's RSS rose ~2 MB over its first ~25,000 filings and stayed there, with Python's object
-    count level: the 100k reprocess's last quarter peaked 1.2% above its first."""
+    worker's RSS rose ~2 MB over its first ~20,000 filings and stayed there, with Python's object
+    count level; kept for the whole run, that put a 100k reprocess's last quarter 1.2% above its first."""
 
     def __init__(self, workers: int, renew_after: int = RENEW_AFTER):
         self.workers = workers
