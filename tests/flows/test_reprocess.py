@@ -188,7 +188,6 @@ def test_pool_workers_are_replaced_between_batches_once_they_have_run_enough_chu
 
 def test_a_pool_worker_exits_when_its_parent_is_killed():
     """A reprocess killed with SIGKILL (or by the OOM killer) must not leave its workers waiting forever."""
-    import os
     import subprocess
     import sys
     import time
