@@ -59,8 +59,8 @@ def load_filing_bytes(ref: str, settings: Settings, cik: int | None = None) -> t
 
     record = RawStore(settings.raw).get(ref)
     if record is not None:
-        return record.data, file_meta(record.data, ref, source=record.source_url, fetched_at=record.fetched_at,
-                                      sha256=record.sha256)
+        data = record.data
+        return data, file_meta(data, ref, source=record.source_url, fetched_at=record.fetched_at, sha256=record.sha256)
     if cik is None:
         cik = _cik_from_output(ref, settings.out)
     if cik is None:
@@ -72,8 +72,9 @@ def load_filing_bytes(ref: str, settings: Settings, cik: int | None = None) -> t
     entry = IndexEntry(accession_number=ref, cik=cik, company_name="", form_type="8-K",
                        filing_date=dt.date(1900, 1, 1), path="", ciks=(cik,))
     record = fetch_submission(EdgarClient(settings.validate()), RawStore(settings.raw), entry)
-    return record.data, file_meta(record.data, ref, cik=cik, source=record.source_url,
-                                  fetched_at=record.fetched_at, sha256=record.sha256)
+    data = record.data
+    return data, file_meta(data, ref, cik=cik, source=record.source_url, fetched_at=record.fetched_at,
+                           sha256=record.sha256)
 
 
 def file_meta(raw: bytes, name: str, *, cik: int = 0, company_name: str | None = None,

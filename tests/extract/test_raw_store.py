@@ -48,6 +48,22 @@ def test_damaged_record_is_refetched_not_trusted(tmp_path, caplog):
     assert store.get(ACC).data == DATA
 
 
+def test_a_record_holds_its_submission_compressed_and_large_ones_are_checked_whole(tmp_path):
+    big = b"".join(b"<P>row %d of a long exhibit table</P>\n" % i for i in range(60_000))  # ~2.3 MB
+    store = RawStore(tmp_path)
+    rec = store.put(ACC, big, "u")
+    assert len(rec.gz) < len(big) / 5 and rec.data == big and "gz" not in repr(rec)
+    assert store.get(ACC) == rec
+    gz = Path(store.data_path(ACC))
+    gz.write_bytes(gzip.compress(big[:-1] + b"X"))  # differs in the last of many decompressed chunks
+    assert store.get(ACC) is None
+    gz.write_bytes(gzip.compress(big)[:-100])  # truncated
+    assert store.get(ACC) is None
+    half = len(big) // 2
+    gz.write_bytes(gzip.compress(big[:half]) + gzip.compress(big[half:]))  # two gzip members, as `cat a.gz b.gz`
+    assert store.get(ACC).data == big
+
+
 @pytest.mark.parametrize("bad", ["../../etc/passwd", "0001193125-21-00004", "0001193125/21/000042", "", None])
 def test_keys_must_be_accession_numbers(tmp_path, bad):
     store = RawStore(tmp_path)
