@@ -50,13 +50,20 @@ def list_task(client: EdgarClient, lo: dt.date, hi: dt.date, forms: tuple[str, .
     return list_range_compact(client, lo, hi, forms, today=today)
 
 
+TRIM_EVERY = 32
+"""Filings between trims of the heap within a day, as often as a reprocess worker trims (one chunk).
+Trimmed once a day, the heap's free pages that the day's documents touched stayed resident to its end:
+RSS rode up to ~9 MB above its level after a trim, and higher as the heap fragmented over a run (its
+free space grew 2 MB in 10 minutes while what was in use stayed level). A trim costs about a millisecond."""
+
+
 @task(task_run_name="fetch+transform {day} ({n} filings)", cache_policy=NO_CACHE)
 def process_day_task(day: dt.date, n: int, entries: list[IndexEntry], pipeline: FetchPipeline,
                      client: EdgarClient, progress: Progress | None = None) -> steps.BatchResult:
     """Take one day's filings from the run's fetch pipeline, which fetched them (and may already be
     fetching the next day's) on its threads, and transform them here, one at a time."""
     result = steps.BatchResult()
-    for entry in entries:
+    for i, entry in enumerate(entries, 1):
         taken, fetched = pipeline.take()
         if taken is not entry:  # the pipeline's order is the run's order; anything else is a bug here
             raise RuntimeError(f"{day}: expected {entry.accession_number}, the pipeline gave {taken.accession_number}")
@@ -64,6 +71,8 @@ def process_day_task(day: dt.date, n: int, entries: list[IndexEntry], pipeline: 
         result.add(day, filing, issuances)
         if progress is not None:
             progress.advance(filings=1)
+        if i % TRIM_EVERY == 0:
+            release_free_memory()
     return result
 
 
