@@ -5,9 +5,9 @@ glibc's defaults RSS climbed through the whole run while Python's own live objec
 defaults cause it: every thread gets its own malloc arena (up to 8 per core), each holding freed
 memory at its own high-water mark, and the mmap threshold rises to the largest block ever freed, so
 big transient buffers (a document's markup and text) move from mmap, returned on free, into arenas
-that fragment. Capping the arenas, fixing the threshold, and trimming after each day and each write
-batch keeps RSS at the size of what is live. Arrow is made to allocate from the same malloc (its
-default, mimalloc, kept pages it no longer used, and more with every write batch), so one trim
+that fragment. Capping the arenas, fixing the threshold, and trimming every 32 filings and after each
+write batch keeps RSS at the size of what is live. Arrow is made to allocate from the same malloc
+(its default, mimalloc, kept pages it no longer used, and more with every write batch), so one trim
 returns both.
 Elsewhere than glibc these calls do nothing.
 """
@@ -77,8 +77,8 @@ def arrow_allocates_from_malloc() -> None:
 
 
 def release_free_memory() -> None:
-    """Give freed memory back to the OS: after a day's filings and after a write batch, the run's low
-    points (a few ms for a heap of ~80 MB)."""
+    """Give freed memory back to the OS at a run's low points: between chunks of 32 filings, after a
+    day, after a write batch (milliseconds at most)."""
     libc = _libc()
     if libc is not None:
         libc.malloc_trim(0)

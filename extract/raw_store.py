@@ -39,8 +39,8 @@ class RawStoreError(RuntimeError):
 @dataclass(frozen=True)
 class RawRecord:
     """A stored submission, held as stored: gzip, ~1/7 of the submission's size. A backfill keeps a
-    window of fetched records waiting for the transform; held decompressed, its larger submissions
-    (8% of them over 256 KB) made most of the run's memory spikes."""
+    window of fetched records waiting for the transform; held decompressed, the larger submissions in
+    it (8% of the scale mirror's are over 256 KB) made most of the run's memory spikes."""
     accession_number: str
     gz: bytes = field(repr=False)
     sha256: str
