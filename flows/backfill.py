@@ -54,7 +54,8 @@ TRIM_EVERY = 32
 """Filings between trims of the heap within a day, as often as a reprocess worker trims (one chunk).
 Trimmed once a day, the heap's free pages that the day's documents touched stayed resident to its end:
 RSS rode up to ~9 MB above its level after a trim, and higher as the heap fragmented over a run (its
-free space grew 2 MB in 10 minutes while what was in use stayed level). A trim costs about a millisecond."""
+free space grew 2 MB in 10 minutes while what was in use stayed level). The trims, with the pages faulted
+in again after them, cost ~5% of the transform's speed (7,902 filings: 160 s against 152 s)."""
 
 
 @task(task_run_name="fetch+transform {day} ({n} filings)", cache_policy=NO_CACHE)
