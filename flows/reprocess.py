@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE as NO_CACHE
 
-from edgar8k.config import load_settings
+from edgar8k.config import Settings, load_settings
 from edgar8k.extract.raw_store import RawStore
 from edgar8k.flows import steps
 from edgar8k.flows.reprocess_worker import exit_with_parent, reprocess_chunk
@@ -37,7 +37,8 @@ from edgar8k.load.parquet import output_lock
 from edgar8k.memory import tune_allocator
 
 CHUNK = 32  # accessions per unit of work: small enough to balance, large enough to amortise pickling
-RENEW_AFTER = 5000 // CHUNK  # chunks a pool runs before its workers are replaced (~1 s each time)
+RENEW_AFTER = Settings.batch_filings // CHUNK  # chunks between replacements of a pool's workers (~1 s each):
+# the default batch's worth, so a smaller `batch_filings` does not pay for them more often
 
 
 class Runner(Protocol):
