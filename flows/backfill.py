@@ -46,7 +46,8 @@ def _is_retryable(task: Any, task_run: Any, state: Any) -> bool:
       retry_condition_fn=_is_retryable, cache_policy=NO_CACHE)
 def list_task(client: EdgarClient, lo: dt.date, hi: dt.date, forms: tuple[str, ...],
               today: dt.date | None = None) -> IndexListing:
-    """Compacted here, on the task runner's thread: the future holds its result for a range."""
+    """Called, not submitted: it runs on the calling thread (see `_Planner`), and compacts the listing
+    there so the whole index text is freed before the range's days are fed."""
     return list_range_compact(client, lo, hi, forms, today=today)
 
 
@@ -96,12 +97,14 @@ class _Day:
 
 
 class _Planner:
-    """Lists ranges one ahead of the fetching and feeds their days to the pipeline just in time.
+    """Lists each range when its first day is needed and feeds days to the pipeline just in time.
 
-    The listing of the next range is submitted (a Prefect task on the flow's task runner) as soon as
-    the current one is listed, so it runs while the current range is fetched; days are fed while fewer
-    than a window's worth of filings is left ahead of the consumer, so the pool does not drain at a day
-    or range boundary. At most one range is listed ahead, so memory does not grow with the run.
+    Days are fed while fewer than a window's worth of filings is left ahead of the consumer, so the
+    fetch threads still have the current day and the rest of the window to fetch while the next range
+    is listed. The listing runs here, on the consumer's thread, not on a task-runner thread: listed
+    alongside the fetch threads, each quarter's transient (a quarter's form.idx is 36.5 MB) fragmented
+    the heap they share and stepped the backfill's RSS up ~1.5 MB at each of the first range boundaries
+    of a 100k-filing run; listed here, the level stayed flat. Only the range being consumed is held.
     Feeding goes on while a batch is written: an interrupted run may have stored up to a window of
     filings past what it wrote, which a rerun reads from the raw store instead of fetching again.
     """
@@ -113,25 +116,16 @@ class _Planner:
         self.days: deque[_Day] = deque()  # listed, not yet consumed; the first `self.fed` are fed
         self.fed = 0
         self.listed = 0  # ranges listed
-        self._listing: Any = None  # the PrefectFuture listing ranges[self.listed]
-
-    def _submit_listing(self) -> None:
-        if self.listed < len(self.ranges):
-            lo, hi = self.ranges[self.listed]
-            self._listing = list_task.submit(self.client, lo, hi, self.settings.forms, self.today)
 
     def _list_next(self) -> bool:
         if self.listed >= len(self.ranges):
             return False
-        if self._listing is None:
-            self._submit_listing()
-        listing: IndexListing = self._listing.result()
         lo, hi = self.ranges[self.listed]
+        listing: IndexListing = list_task(self.client, lo, hi, self.settings.forms, self.today)
         self.progress.add_total(len(listing))
         self.logger.info("%s..%s: %d filings listed on %d days (range %d/%d)", lo, hi, len(listing),
                          len(listing.days), self.listed + 1, len(self.ranges))
         self.listed += 1
-        self._submit_listing()
         # Filings this extractor version already wrote are skipped: a rerun after an interruption
         # does only the remaining work (a changed extractor is applied to history by `reprocess`).
         done = steps.done_accession_array(self.settings.out, lo, hi) if len(listing) else None

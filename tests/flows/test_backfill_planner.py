@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 
 from prefect import flow
 
@@ -39,6 +40,42 @@ def _plan(overrides: dict, ranges: list[tuple[dt.date, dt.date]]) -> tuple[list,
                 assert pipeline.take()[0] is entry, "the entries fed are the entries handed on"
             days.append((d.day, d.listed, d.todo, d.progress_days))
     return days, progress.total_filings
+
+
+def test_ranges_are_listed_on_the_consumers_thread_one_at_a_time(prefect_api, tmp_path, monkeypatch):
+    """Listed on a task-runner thread beside the fetch threads, each quarter's transient fragmented
+    the heap they share and stepped a long backfill's RSS up at range boundaries (benchmarks/README.md)."""
+    import edgar8k.flows.backfill as backfill
+
+    calls: list[tuple[int, dt.date, int]] = []
+    real = backfill.list_range_compact
+
+    def recorded(client, lo, hi, *args, **kwargs):
+        calls.append((threading.get_ident(), lo, len(consumed)))
+        return real(client, lo, hi, *args, **kwargs)
+
+    monkeypatch.setattr(backfill, "list_range_compact", recorded)
+    write_mirror(tmp_path / "mirror", 40, seed=7)
+    consumed: list = []
+
+    @flow
+    def plan() -> int:
+        settings = load_settings({"source": str(tmp_path / "mirror"), "user_agent": TEST_UA,
+                                  "out": str(tmp_path / "out")}).validate()
+        with EdgarClient(settings) as client, FetchPipeline(lambda e: None, workers=2) as pipeline:
+            planner = backfill._Planner(settings, client, RANGES, None, pipeline,
+                                        Progress("test", enabled=False), logging.getLogger("test"))
+            while (d := planner.next_day()) is not None:
+                for _ in d.todo:
+                    pipeline.take()
+                consumed.append(d.day)
+        return threading.get_ident()
+
+    consumer = plan()
+    assert [(t, lo) for t, lo, _ in calls] == [(consumer, lo) for lo, _ in RANGES]
+    first_range_days = sum(1 for d in consumed if d is not None and d <= RANGES[0][1])
+    assert first_range_days > 2
+    assert calls[1][2] >= first_range_days - 2, "the second range is listed only near the first one's end"
 
 
 def test_days_are_built_when_fed_less_what_is_done(prefect_api, tmp_path):
