@@ -446,7 +446,8 @@ def _range_table(client: Getter, start: date, end: date, forms: Iterable[str], t
     # An accession listed in more than one index file keeps its first listing.
     every = pa.concat_tables(parts)
     order = array("q", range(every.num_rows))
-    every = every.append_column("_order", pa.Array.from_buffers(pa.int64(), len(order), [None, pa.py_buffer(order)]))
+    every = every.append_column("_order", pa.Array.from_buffers(pa.int64(), len(order),
+                                                                [None, pa.py_buffer(order)]))
     every = every.sort_by([("accession_number", "ascending"), ("_order", "ascending")]).combine_chunks()
     first = every.filter(_starts(every["accession_number"].combine_chunks()))
     return first.drop_columns(["_order"])

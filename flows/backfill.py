@@ -101,10 +101,10 @@ class _Planner:
 
     Days are fed while fewer than a window's worth of filings is left ahead of the consumer, so the
     fetch threads still have the current day and the rest of the window to fetch while the next range
-    is listed. The listing runs here, on the consumer's thread, not on a task-runner thread: listed
-    alongside the fetch threads, each quarter's transient (a quarter's form.idx is 36.5 MB) fragmented
-    the heap they share and stepped the backfill's RSS up ~1.5 MB at each of the first range boundaries
-    of a 100k-filing run; listed here, the level stayed flat. Only the range being consumed is held.
+    is listed. The listing runs here, on the consumer's thread, not one range ahead on a task-runner
+    thread: listed there, alongside the fetch threads, a 100k-filing backfill's RSS stepped up ~1.5 MB
+    after each of its first range boundaries; listed here, it did not (benchmarks/README.md, sessions
+    14-15). Only the range being consumed is held.
     Feeding goes on while a batch is written: an interrupted run may have stored up to a window of
     filings past what it wrote, which a rerun reads from the raw store instead of fetching again.
     """
