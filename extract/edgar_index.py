@@ -54,20 +54,6 @@ def _listing_schema() -> pa.Schema:
                       ("ciks", pa.list_(pa.int64()))])
 
 
-def _listing_ipc(entries: Iterable[IndexEntry]) -> bytes:
-    """The entries sorted by (filing_date, accession_number), as one Arrow IPC stream."""
-    import pyarrow as pa
-
-    rows = sorted(entries, key=lambda e: (e.filing_date, e.accession_number))
-    schema = _listing_schema()
-    table = pa.table([pa.array([getattr(e, c) for e in rows], schema.field(c).type) for c in _LISTING_COLUMNS],
-                     schema=schema)
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, schema) as writer:
-        writer.write_table(table)
-    return sink.getvalue().to_pybytes()
-
-
 @dataclass(frozen=True)
 class IndexListing:
     """A listed range kept compact: its entries as one Arrow table sorted by (filing_date,
@@ -82,19 +68,18 @@ class IndexListing:
     @classmethod
     def of(cls, entries: Iterable[IndexEntry]) -> IndexListing:
         """For entries the caller holds anyway; a range's are listed by `list_range_compact`."""
-        return cls._read(_listing_ipc(entries))
-
-    @classmethod
-    def _read(cls, ipc: bytes) -> IndexListing:
         import pyarrow as pa
 
-        return cls._of_table(pa.ipc.open_stream(ipc).read_all())  # zero-copy: the table's buffers are the bytes
+        entries = list(entries)
+        schema = _listing_schema()
+        return cls._of_table(pa.table([pa.array([getattr(e, c) for e in entries], schema.field(c).type)
+                                       for c in _LISTING_COLUMNS], schema=schema))
 
     @classmethod
     def _of_table(cls, table: pa.Table) -> IndexListing:
-        """`table` sorted by (filing_date, accession_number)."""
         import pyarrow.compute as pc
 
+        table = table.sort_by([("filing_date", "ascending"), ("accession_number", "ascending")]).combine_chunks()
         per_day = pc.value_counts(table["filing_date"])  # in order of first appearance, so by date
         return cls(table, tuple(per_day.field("values").to_pylist()), tuple(per_day.field("counts").to_pylist()))
 
@@ -466,6 +451,4 @@ def list_range(client: Getter, start: date, end: date, forms: Iterable[str] = DE
 def list_range_compact(client: Getter, start: date, end: date, forms: Iterable[str] = DEFAULT_FORMS,
                        today: date | None = None) -> IndexListing:
     """`list_range` as an IndexListing, made without an object per entry (see `_rows_table`)."""
-    t = _range_table(client, start, end, forms, today)
-    return IndexListing._of_table(t.sort_by([("filing_date", "ascending"), ("accession_number", "ascending")])
-                                  .combine_chunks())
+    return IndexListing._of_table(_range_table(client, start, end, forms, today))

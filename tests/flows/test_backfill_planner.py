@@ -26,8 +26,9 @@ D1, D2 = dt.date(2021, 1, 4), dt.date(2021, 1, 5)
 RANGES = [(dt.date(2021, 1, 1), dt.date(2021, 1, 15)), (dt.date(2021, 3, 1), dt.date(2021, 3, 5))]  # the second lists nothing
 
 
-@flow
-def _plan(overrides: dict, ranges: list[tuple[dt.date, dt.date]]) -> tuple[list, int]:
+@flow(validate_parameters=False)  # validated, `consumed` would arrive as a copy
+def _plan(overrides: dict, ranges: list[tuple[dt.date, dt.date]], consumed: list | None = None) -> tuple[list, int]:
+    """Every day the planner hands on; `consumed` gets (thread, day) as each one is taken."""
     from edgar8k.flows.backfill import _Planner
 
     settings = load_settings(overrides).validate()
@@ -39,12 +40,14 @@ def _plan(overrides: dict, ranges: list[tuple[dt.date, dt.date]]) -> tuple[list,
             for entry in d.todo:
                 assert pipeline.take()[0] is entry, "the entries fed are the entries handed on"
             days.append((d.day, d.listed, d.todo, d.progress_days))
+            if consumed is not None:
+                consumed.append((threading.get_ident(), d.day))
     return days, progress.total_filings
 
 
 def test_ranges_are_listed_on_the_consumers_thread_one_at_a_time(prefect_api, tmp_path, monkeypatch):
-    """Listed on a task-runner thread beside the fetch threads, each quarter's transient fragmented
-    the heap they share and stepped a long backfill's RSS up at range boundaries (benchmarks/README.md)."""
+    """Listed one range ahead on a task-runner thread, beside the fetch threads, a long backfill's RSS
+    stepped up after its range boundaries (benchmarks/README.md, sessions 14-15)."""
     import edgar8k.flows.backfill as backfill
 
     calls: list[tuple[int, dt.date, int]] = []
@@ -56,24 +59,12 @@ def test_ranges_are_listed_on_the_consumers_thread_one_at_a_time(prefect_api, tm
 
     monkeypatch.setattr(backfill, "list_range_compact", recorded)
     write_mirror(tmp_path / "mirror", 40, seed=7)
-    consumed: list = []
-
-    @flow
-    def plan() -> int:
-        settings = load_settings({"source": str(tmp_path / "mirror"), "user_agent": TEST_UA,
-                                  "out": str(tmp_path / "out")}).validate()
-        with EdgarClient(settings) as client, FetchPipeline(lambda e: None, workers=2) as pipeline:
-            planner = backfill._Planner(settings, client, RANGES, None, pipeline,
-                                        Progress("test", enabled=False), logging.getLogger("test"))
-            while (d := planner.next_day()) is not None:
-                for _ in d.todo:
-                    pipeline.take()
-                consumed.append(d.day)
-        return threading.get_ident()
-
-    consumer = plan()
+    consumed: list[tuple[int, dt.date | None]] = []
+    _plan({"source": str(tmp_path / "mirror"), "user_agent": TEST_UA, "out": str(tmp_path / "out")},
+          RANGES, consumed)
+    consumer = consumed[0][0]
     assert [(t, lo) for t, lo, _ in calls] == [(consumer, lo) for lo, _ in RANGES]
-    first_range_days = sum(1 for d in consumed if d is not None and d <= RANGES[0][1])
+    first_range_days = sum(1 for _, d in consumed if d is not None and d <= RANGES[0][1])
     assert first_range_days > 2
     assert calls[1][2] >= first_range_days - 2, "the second range is listed only near the first one's end"
 
