@@ -17,7 +17,7 @@ from typing import Any, Sequence
 from edgar8k import __version__
 from edgar8k.config import SEC_BASE_URL, ConfigError, Settings, load_settings
 from edgar8k.locations import LocationError, local_path, remote_filesystem
-from edgar8k.memory import arrow_allocates_from_malloc
+from edgar8k.memory import tune_allocator
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEMO_MIRROR = REPO_ROOT / "data" / "demo"
@@ -180,7 +180,7 @@ def _prefect_env(args: argparse.Namespace | None = None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arrow_allocates_from_malloc()  # before anything loads pyarrow
+    tune_allocator()  # before pyarrow loads and before Prefect or a fetch pool starts a thread
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["bench"]:  # everything after it belongs to benchmarks/run.py, flags included

@@ -173,7 +173,7 @@ def run_ranges(settings: Settings, ranges: list[tuple[dt.date, dt.date]], flow_n
     the grain of Prefect tasks and of the output, while the pipeline keeps `workers` fetches in flight
     across day and range boundaries; results are taken in (day, accession) order, as if fetched one by
     one, so counts, batches and the bytes written do not depend on the concurrency."""
-    tune_allocator()  # here, not in the CLI: a served deployment runs each flow in a fresh process
+    tune_allocator()  # the CLI tuned it first; a flow run started some other way may not have
     logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
     t0 = time.monotonic()

@@ -67,3 +67,39 @@ def test_the_cli_makes_arrow_cpp_allocate_from_malloc_too(tmp_path):
                        capture_output=True, text=True, check=True)
     mimalloc, system = map(int, r.stderr.split()[-2:])
     assert mimalloc == 0 and system > 1_000_000, r.stderr
+
+
+ARENAS_PROBE = """
+import ctypes, os, sys, tempfile, threading
+from edgar8k.cli import main
+main(["config", "--json"])
+libc = ctypes.CDLL("libc.so.6")
+libc.fopen.restype = ctypes.c_void_p
+libc.malloc.restype = ctypes.c_void_p
+started = threading.Barrier(9)
+def work():
+    libc.free(ctypes.c_void_p(libc.malloc(1000)))  # a thread's first malloc picks its arena
+    started.wait()  # all alive at once: none can inherit a finished thread's arena
+threads = [threading.Thread(target=work) for _ in range(8)]
+for t in threads:
+    t.start()
+started.wait()
+for t in threads:
+    t.join()
+path = os.path.join(tempfile.mkdtemp(), "malloc.xml")
+fp = libc.fopen(path.encode(), b"w")
+libc.malloc_info(0, ctypes.c_void_p(fp))
+libc.fclose(ctypes.c_void_p(fp))
+print(open(path).read().count("<heap nr="), os.environ.get("MALLOC_ARENA_MAX"), file=sys.stderr)
+"""
+
+
+def test_the_cli_caps_mallocs_arenas_before_any_thread_starts_and_for_its_child_processes(tmp_path):
+    # each thread's first malloc makes a new arena (up to 8 per core) and a cap set later removes none,
+    # so the CLI has to set it before Prefect or a fetch pool starts a thread; processes it starts
+    # (a served deployment's flow runs) get the cap from the environment, read by glibc at their start
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("MALLOC_", "GLIBC_TUNABLES"))}
+    r = subprocess.run([sys.executable, "-c", ARENAS_PROBE], env=clean, cwd=tmp_path, capture_output=True,
+                       text=True, check=True)
+    arenas, child_env = r.stderr.split()[-2:]
+    assert int(arenas) <= memory.ARENAS and child_env == str(memory.ARENAS), r.stderr
