@@ -46,9 +46,9 @@ def _libc() -> ctypes.CDLL | None:
 
 def tune_allocator() -> bool:
     """Call first, before any thread starts: a thread's first malloc makes it an arena, and a cap set
-    later removes none. Called in the flows, a 100k-filing backfill's process already had five arenas
-    (Prefect's threads and the fetch pool's), 9-10 MB resident between them; called first in the CLI,
-    two arenas held 2 MB, and RSS sat ~3 MB lower (sampled in-process, session 16). The cap is also put
+    later removes none. Called in the flows, a backfill's process already had five arenas (Prefect's
+    threads and the fetch pool's), 9-10 MB resident between them; called first in the CLI, two, and
+    the thread arena held 1.5-2.4 MB (37,211 filings, smaps sampled in-process). The cap is also put
     in the environment, where glibc reads it when a process starts: a served deployment's flow runs
     and reprocess's workers are processes started from this one. Calling it again is harmless."""
     libc = _libc()
