@@ -76,8 +76,9 @@ def arrow_allocates_from_malloc() -> None:
     Parquet reads and dataset scans keep allocating from the C++ default; with mimalloc there, an RSS
     sample of a 100k-filing backfill found its region growing ~20 MB per 7 minutes, in steps at each
     write batch, and 20 upserts of 5,000 filings held 149-163 MB against 135-139 MB with malloc.
-    The CLI calls it first; served flow runs and reprocess workers inherit the setting from it. Dask
-    workers started elsewhere (`--scheduler`) do not: set the variable where they are started."""
+    The CLI calls it first, through `tune_allocator`; served flow runs and reprocess workers inherit
+    the setting from it. Dask workers started elsewhere (`--scheduler`) do not: set the variable
+    where they are started."""
     if _libc() is not None:
         os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 

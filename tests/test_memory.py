@@ -28,11 +28,14 @@ print(libc.mallinfo2().hblkhd - before)  # bytes of the second block that live i
 """
 
 
-def _probe(env: dict[str, str]) -> tuple[str, int]:
+def _untuned_env() -> dict[str, str]:
     # glibc's own settings from the environment would decide the untuned case (dask's nanny, imported
     # by earlier tests, puts MALLOC_TRIM_THRESHOLD_ in os.environ, which fixes the threshold)
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("MALLOC_", "GLIBC_TUNABLES"))}
-    out = subprocess.run([sys.executable, "-c", PROBE], env={**clean, **env}, capture_output=True,
+    return {k: v for k, v in os.environ.items() if not k.startswith(("MALLOC_", "GLIBC_TUNABLES"))}
+
+
+def _probe(env: dict[str, str]) -> tuple[str, int]:
+    out = subprocess.run([sys.executable, "-c", PROBE], env={**_untuned_env(), **env}, capture_output=True,
                          text=True, check=True).stdout.split()
     return out[0], int(out[1])
 
@@ -70,7 +73,7 @@ def test_the_cli_makes_arrow_cpp_allocate_from_malloc_too(tmp_path):
 
 
 ARENAS_COUNT = """
-import ctypes, os, tempfile, threading
+import ctypes, threading
 libc = ctypes.CDLL("libc.so.6")
 libc.fopen.restype = ctypes.c_void_p
 libc.malloc.restype = ctypes.c_void_p
@@ -84,11 +87,10 @@ for t in threads:
 started.wait()
 for t in threads:
     t.join()
-path = os.path.join(tempfile.mkdtemp(), "malloc.xml")
-fp = libc.fopen(path.encode(), b"w")
+fp = libc.fopen(b"malloc.xml", b"w")  # in the test's tmp_path, the working directory
 libc.malloc_info(0, ctypes.c_void_p(fp))
 libc.fclose(ctypes.c_void_p(fp))
-arenas = open(path).read().count("<heap nr=")
+arenas = open("malloc.xml").read().count("<heap nr=")
 """
 ARENAS_PROBE = f"""
 import subprocess, sys
@@ -105,8 +107,7 @@ def test_the_cli_caps_mallocs_arenas_before_any_thread_starts_and_for_its_child_
     # each thread's first malloc makes a new arena (up to 8 per core) and a cap set later removes none,
     # so the CLI has to set it before Prefect or a fetch pool starts a thread; processes it starts
     # (a served deployment's flow runs) get the cap from the environment, read by glibc at their start
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("MALLOC_", "GLIBC_TUNABLES"))}
-    r = subprocess.run([sys.executable, "-c", ARENAS_PROBE], env=clean, cwd=tmp_path, capture_output=True,
+    r = subprocess.run([sys.executable, "-c", ARENAS_PROBE], env=_untuned_env(), cwd=tmp_path, capture_output=True,
                        text=True, check=True)
     arenas, child = map(int, r.stderr.split()[-2:])
     assert arenas <= memory.ARENAS and child <= memory.ARENAS, r.stderr
