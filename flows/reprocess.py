@@ -368,7 +368,7 @@ def reprocess_batch_task(index: int, n: int, runner: Runner, raw: str, out: str,
     result = run_batch(runner, raw, accs, known, start, end, progress)
     runner.renew_if_due()
     steps.write_batch(result, out)
-    result.packed = []  # counts only from here: the next batch must not meet these rows
+    result.packed = None  # counts only from here: the next batch must not meet these rows
     return result
 
 

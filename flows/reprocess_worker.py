@@ -35,13 +35,13 @@ class BatchResult:
     counts: Counter = field(default_factory=Counter)
     per_day: dict[str, Counter] = field(default_factory=dict)
     failures: list[dict[str, str]] = field(default_factory=list)
-    # (filings, issuances) Arrow tables: how a write batch holds the rows merged into it (`steps.merge`)
-    packed: list[tuple[Any, Any]] = field(default_factory=list)
+    # a `steps.Spool`: how a write batch holds the rows merged into it (`steps.merge`); None in workers
+    packed: Any = None
 
     @property
     def size(self) -> int:
         """Filings whose rows it holds, as dicts or packed."""
-        return len(self.filings) + sum(f.num_rows for f, _ in self.packed)
+        return len(self.filings) + (self.packed.rows if self.packed is not None else 0)
 
     def add(self, day: dt.date, filing: dict[str, Any], issuances: list[dict[str, Any]]) -> None:
         self.filings.append(filing)

@@ -53,13 +53,52 @@ def merge(into: BatchResult, part: BatchResult, rows: bool = True) -> None:
     part's dicts die young instead of living among the transform's short-lived objects until the
     write."""
     if rows:
-        into.packed.extend(part.packed)
+        if part.packed is not None:
+            _spool(into).add(*part.packed.tables())
         if part.filings:
-            into.packed.append(_pack(part.filings, part.issuances))
+            _spool(into).add(*_pack(part.filings, part.issuances))
     into.counts.update(part.counts)
     for d, c in part.per_day.items():
         into.per_day.setdefault(d, Counter()).update(c)
     into.failures.extend(part.failures)
+
+
+class Spool:
+    """A write batch's packed rows: one Arrow IPC stream per table, each in one growing buffer.
+
+    Kept as a list of tables, a 5,000-filing batch held thousands of small buffers from malloc for the
+    ~80 s until its write, scattered among the transform's short-lived blocks; the heap pages they
+    pinned could not be returned, and a backfill's RSS crept up by ~4 MB over its first 1,000 s. A
+    stream's buffer grows by doubling, so past malloc's mmap threshold it is mapped apart from the
+    heap and unmapped whole once written. Reading a stream back copies nothing."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self._streams: dict[str, tuple[pa.BufferOutputStream, pa.ipc.RecordBatchStreamWriter]] = {}
+
+    def add(self, filings: pa.Table, issuances: pa.Table) -> None:
+        for name, table in (("filings", filings), ("issuances", issuances)):
+            if name not in self._streams:
+                sink = pa.BufferOutputStream()
+                self._streams[name] = sink, pa.ipc.new_stream(sink, table.schema)
+            self._streams[name][1].write_table(table)
+        self.rows += filings.num_rows
+
+    def tables(self) -> tuple[pa.Table, pa.Table]:
+        """The rows added, as (filings, issuances); ends the spool: nothing can be added after."""
+        out = []
+        for name in ("filings", "issuances"):
+            sink, writer = self._streams[name]
+            writer.close()
+            out.append(pa.ipc.open_stream(sink.getvalue()).read_all())
+        self._streams.clear()
+        return out[0], out[1]
+
+
+def _spool(batch: BatchResult) -> Spool:
+    if batch.packed is None:
+        batch.packed = Spool()
+    return batch.packed
 
 
 def _pack(filings: list[dict[str, Any]], issuances: list[dict[str, Any]]) -> tuple[pa.Table, pa.Table]:
@@ -133,10 +172,10 @@ def write_batch(result: BatchResult, out: str) -> dict[str, int]:
     if not result.size:
         return {"filings": 0, "issuances": 0}
     if result.filings:  # rows added one at a time (`BatchResult.add`) rather than merged
-        result.packed.append(_pack(result.filings, result.issuances))
+        _spool(result).add(*_pack(result.filings, result.issuances))
         result.filings, result.issuances = [], []
-    fstats, istats = write_filings(pa.concat_tables([f for f, _ in result.packed]),
-                                   pa.concat_tables([i for _, i in result.packed]), out)
+    fstats, istats = write_filings(*result.packed.tables(), out)
+    result.packed = None
     release_free_memory()
     return {"filings": fstats.rows_written, "issuances": istats.rows_written}
 

@@ -20,7 +20,7 @@ def test_a_write_batch_packs_its_rows_and_writes_what_the_rows_would(tmp_path):
     batch = steps.BatchResult()
     for p in (part(D1, "a", "b"), part(D2, "c")):
         steps.merge(batch, p)
-    assert (batch.filings, batch.issuances, batch.size, len(batch.packed)) == ([], [], 3, 2)
+    assert (batch.filings, batch.issuances, batch.size, batch.packed.rows) == ([], [], 3, 3)
     assert batch.counts["filings"] == 3 and batch.counts["issuance_rows"] == 6
     stats = steps.write_batch(batch, str(tmp_path / "packed"))
     assert stats == {"filings": 3, "issuances": 6}
@@ -29,6 +29,24 @@ def test_a_write_batch_packs_its_rows_and_writes_what_the_rows_would(tmp_path):
     every.issuances += part(D2, "c").issuances
     write_filings(every.filings, every.issuances, str(tmp_path / "rows"))
     assert digest(tmp_path / "packed") == digest(tmp_path / "rows")
+
+
+def test_a_write_batch_holds_its_rows_in_one_buffer_per_table_not_one_per_column_and_day():
+    """Long-lived small buffers among the transform's short-lived ones pinned heap pages (Spool's docstring)."""
+    def root(buf):
+        while buf.parent is not None:
+            buf = buf.parent
+        return buf
+
+    batch = steps.BatchResult()
+    for k in range(6):
+        steps.merge(batch, part(D1 + dt.timedelta(days=k), f"a{k}", f"b{k}"))
+    assert batch.size == 12
+    for table in batch.packed.tables():
+        assert len(table.column(0).chunks) == 6
+        regions = {(root(b).address, root(b).size) for column in table.columns for chunk in column.chunks
+                   for b in chunk.buffers() if b is not None and b.size}
+        assert len(regions) == 1, f"{table.num_rows} rows held in {len(regions)} separate buffers"
 
 
 def test_rows_added_one_at_a_time_are_packed_at_the_write(tmp_path):
