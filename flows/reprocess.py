@@ -367,8 +367,7 @@ def reprocess_batch_task(index: int, n: int, runner: Runner, raw: str, out: str,
                          progress: Progress | None = None) -> steps.BatchResult:
     result = run_batch(runner, raw, accs, known, start, end, progress)
     runner.renew_if_due()
-    steps.write_batch(result, out)
-    result.packed = None  # counts only from here: the next batch must not meet these rows
+    steps.write_batch(result, out)  # leaves the result's counts only: the next batch must not meet these rows
     return result
 
 

@@ -175,19 +175,24 @@ def write_partitions(table: str, new: pa.Table, out: str, written: Mapping[str, 
         folder = f"{base}/{PARTITION_COLUMN}={year}"
         for month in sorted(m for y, m in keys if y == year):
             final = f"{folder}/{part_file(month)}"
-            fresh = new.filter(pc.and_(pc.equal(years, year), pc.equal(months, month))).drop_columns([PARTITION_COLUMN])
+            rows = new.filter(pc.and_(pc.equal(years, year), pc.equal(months, month))).drop_columns([PARTITION_COLUMN])
+            written_rows += rows.num_rows
             old = _read_partition_file(fs, final, table)
+            existed = old is not None
             if old is not None:
                 keep = pc.invert(pc.is_in(old.column("accession_number"), value_set=drop))
-                replaced += old.num_rows - pc.sum(keep.cast(pa.int64())).as_py()
-                merged = pa.concat_tables([old.filter(keep), fresh])
-            else:
-                merged = fresh
-            if merged.num_rows:
-                _write_atomic(fs, folder, final, _sorted(merged, table), table)
-            elif old is not None:
+                kept = pc.sum(keep.cast(pa.int64())).as_py() or 0
+                replaced += old.num_rows - kept
+                rows = pa.concat_tables([old if kept == old.num_rows else old.filter(keep), rows])
+                old = keep = None
+            # one name for the month's rows, rebound as they are merged and sorted: the month's old and
+            # unsorted copies are freed before the file is encoded, which is a write's peak
+            if rows.num_rows:
+                rows = _sorted(rows, table)
+                _write_atomic(fs, folder, final, rows, table)
+            elif existed:
                 fs.delete_file(final)
-            written_rows += fresh.num_rows
+            rows = None
     return WriteStats(table, tuple(sorted({y for y, _ in keys})), written_rows, replaced)
 
 

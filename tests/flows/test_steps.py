@@ -24,6 +24,7 @@ def test_a_write_batch_packs_its_rows_and_writes_what_the_rows_would(tmp_path):
     assert batch.counts["filings"] == 3 and batch.counts["issuance_rows"] == 6
     stats = steps.write_batch(batch, str(tmp_path / "packed"))
     assert stats == {"filings": 3, "issuances": 6}
+    assert (batch.size, batch.counts["filings"]) == (0, 3)  # counts only: merged on, it adds no rows
     every = part(D1, "a", "b")
     every.filings += part(D2, "c").filings
     every.issuances += part(D2, "c").issuances
